@@ -1,0 +1,5 @@
+namespace ImapRx.PowerShell;
+
+internal static class Placeholder
+{
+}

@@ -1,0 +1,5 @@
+namespace ImapRx;
+
+internal static class Placeholder
+{
+}

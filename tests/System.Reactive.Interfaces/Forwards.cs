@@ -1,0 +1,6 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Runtime.CompilerServices;
+
+[assembly: TypeForwardedTo(typeof(IScheduler))]
+[assembly: TypeForwardedTo(typeof(IObserver<,>))]
