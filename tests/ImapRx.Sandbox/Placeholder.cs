@@ -1,0 +1,5 @@
+namespace ImapRx.Sandbox;
+
+internal static class Placeholder
+{
+}
