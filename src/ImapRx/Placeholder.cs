@@ -1,5 +1,0 @@
-namespace ImapRx;
-
-internal static class Placeholder
-{
-}

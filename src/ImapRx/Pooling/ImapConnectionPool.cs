@@ -1,0 +1,272 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Configuration;
+using MailKit;
+using Microsoft.Extensions.Logging;
+
+namespace ImapRx.Pooling;
+
+/// <summary>
+/// Connections per account (the spec's <c>IMAPConnectionPool</c>): at most
+/// <see cref="ImapAccountOptions.MaxConnections"/> each, handed out as leases, reused while healthy.
+/// Thread-safe.
+/// </summary>
+public sealed class ImapConnectionPool : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, AccountPool> _accounts = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    /// <summary>Creates an empty pool.</summary>
+    public ImapConnectionPool(ImapPoolOptions? options = null)
+    {
+        Options = options ?? new ImapPoolOptions();
+        _logger = Options.LoggerFactory.CreateLogger("ImapRx.Pooling");
+    }
+
+    /// <summary>The pool's settings.</summary>
+    public ImapPoolOptions Options { get; }
+
+    /// <summary>
+    /// Leases a connection to <paramref name="account"/>, waiting for a free one up to the account's
+    /// lease timeout. Prefers a connection that already has <paramref name="preferredFolder"/> selected.
+    /// </summary>
+    /// <exception cref="ImapLeaseTimeoutException">No connection became free in time.</exception>
+    public ValueTask<ImapLease> LeaseAsync(ImapAccountOptions account, string? preferredFolder = null, CancellationToken cancellationToken = default)
+    {
+        if (account is null)
+        {
+            throw new ArgumentNullException(nameof(account));
+        }
+
+        ThrowIfDisposed();
+        return GetAccount(account).LeaseAsync(preferredFolder, isIdleLease: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Leases a connection for IDLE: it is never shared and is closed (not reused) on release,
+    /// and it counts against the account's connection limit.
+    /// </summary>
+    public ValueTask<ImapLease> LeaseForIdleAsync(ImapAccountOptions account, CancellationToken cancellationToken = default)
+    {
+        if (account is null)
+        {
+            throw new ArgumentNullException(nameof(account));
+        }
+
+        ThrowIfDisposed();
+        return GetAccount(account).LeaseAsync(null, isIdleLease: true, cancellationToken);
+    }
+
+    /// <summary>Closes the idle connections of one account, or of every account when null.</summary>
+    public async ValueTask ClearAsync(ImapAccountOptions? account = null)
+    {
+        var targets = account is null
+            ? _accounts.Values.ToList()
+            : _accounts.TryGetValue(account.AccountKey, out var one) ? new List<AccountPool> { one } : new List<AccountPool>();
+        foreach (var pool in targets)
+        {
+            await pool.ClearIdleAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Counts for one account: open connections, leases in use.</summary>
+    public ImapPoolStatistics GetStatistics(ImapAccountOptions account)
+        => _accounts.TryGetValue(account.AccountKey, out var pool) ? pool.Statistics() : new ImapPoolStatistics(0, 0, 0);
+
+    /// <summary>Closes every idle connection; leases still out are closed when released.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var pool in _accounts.Values)
+        {
+            await pool.ClearIdleAsync().ConfigureAwait(false);
+        }
+    }
+
+    private AccountPool GetAccount(ImapAccountOptions account)
+        => _accounts.GetOrAdd(account.AccountKey, _ => new AccountPool(account, this));
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(ImapConnectionPool));
+        }
+    }
+
+    private sealed class AccountPool
+    {
+        private readonly ImapAccountOptions _account;
+        private readonly ImapConnectionPool _owner;
+        private readonly SemaphoreSlim _slots;
+        private readonly List<ImapConnection> _idle = new();
+        private readonly object _gate = new();
+        private int _nextNumber;
+        private int _open;
+        private int _inUse;
+
+        internal AccountPool(ImapAccountOptions account, ImapConnectionPool owner)
+        {
+            _account = account;
+            _owner = owner;
+            _slots = new SemaphoreSlim(account.MaxConnections, account.MaxConnections);
+        }
+
+        internal ImapPoolStatistics Statistics()
+        {
+            lock (_gate)
+            {
+                return new ImapPoolStatistics(Volatile.Read(ref _open), Volatile.Read(ref _inUse), _idle.Count);
+            }
+        }
+
+        internal async ValueTask<ImapLease> LeaseAsync(string? preferredFolder, bool isIdleLease, CancellationToken cancellationToken)
+        {
+            if (!await _slots.WaitAsync(_account.LeaseTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ImapLeaseTimeoutException(_account.AccountKey, _account.LeaseTimeout, _account.MaxConnections);
+            }
+
+            try
+            {
+                var connection = await TakeIdleAsync(preferredFolder, cancellationToken).ConfigureAwait(false)
+                                 ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _inUse);
+                return new ImapLease(connection, isIdleLease, ReleaseAsync);
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
+            }
+        }
+
+        internal async ValueTask ClearIdleAsync()
+        {
+            List<ImapConnection> closing;
+            lock (_gate)
+            {
+                closing = _idle.ToList();
+                _idle.Clear();
+            }
+
+            foreach (var connection in closing)
+            {
+                await CloseAsync(connection).ConfigureAwait(false);
+            }
+        }
+
+        private async ValueTask<ImapConnection?> TakeIdleAsync(string? preferredFolder, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                ImapConnection? candidate;
+                lock (_gate)
+                {
+                    candidate = _idle.FirstOrDefault(c => preferredFolder is not null &&
+                                                          string.Equals(c.SelectedFolder?.FullName, preferredFolder, StringComparison.Ordinal))
+                                ?? _idle.LastOrDefault();
+                    if (candidate is null)
+                    {
+                        return null;
+                    }
+
+                    _idle.Remove(candidate);
+                }
+
+                if (await IsHealthyAsync(candidate, cancellationToken).ConfigureAwait(false))
+                {
+                    return candidate;
+                }
+
+                await CloseAsync(candidate).ConfigureAwait(false);
+            }
+        }
+
+        private async ValueTask<bool> IsHealthyAsync(ImapConnection connection, CancellationToken cancellationToken)
+        {
+            if (connection.IsBroken)
+            {
+                return false;
+            }
+
+            if (_owner.Options.Scheduler.Now - connection.LastUsedAt < _account.HealthCheckAfter)
+            {
+                return true;
+            }
+
+            try
+            {
+                await connection.Client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _owner._logger.LogDebug(ex, "[{ConnectionId}] Health check failed; discarding", connection.ConnectionId);
+                return false;
+            }
+        }
+
+        private async Task<ImapConnection> OpenAsync(CancellationToken cancellationToken)
+        {
+            var client = ImapConnectionFactory.CreateClient(_account);
+            var connection = new ImapConnection(_account, Interlocked.Increment(ref _nextNumber) - 1, client, _owner.Options.Scheduler);
+            connection.SetState(ImapConnectionState.Connecting);
+            try
+            {
+                await ImapConnectionFactory.ConnectAndAuthenticateAsync(client, _account, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                connection.SetState(ImapConnectionState.Error);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            connection.SetState(ImapConnectionState.Authenticated);
+            Interlocked.Increment(ref _open);
+            _owner._logger.LogInformation("[{ConnectionId}] Connected to {Host}", connection.ConnectionId, _account.Host);
+            return connection;
+        }
+
+        private async ValueTask ReleaseAsync(ImapLease lease)
+        {
+            var connection = lease.Connection;
+            Interlocked.Decrement(ref _inUse);
+            try
+            {
+                // IDLE holds its connection exclusively; it is closed rather than handed to someone else mid-IDLE.
+                if (lease.IsInvalidated || lease.IsIdleLease || connection.IsBroken || Volatile.Read(ref _owner._disposed) != 0)
+                {
+                    await CloseAsync(connection).ConfigureAwait(false);
+                    return;
+                }
+
+                connection.Touch();
+                lock (_gate)
+                {
+                    _idle.Add(connection);
+                }
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+
+        private async ValueTask CloseAsync(ImapConnection connection)
+        {
+            Interlocked.Decrement(ref _open);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Resilience;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace ImapRx.Pooling;
+
+/// <summary>
+/// Exclusive use of one pooled connection until disposed. Disposing hands a healthy connection back
+/// to the pool and throws a broken one away.
+/// </summary>
+public sealed class ImapLease : IDisposable, IAsyncDisposable
+{
+    private readonly Func<ImapLease, ValueTask> _release;
+    private int _released;
+
+    internal ImapLease(ImapConnection connection, bool isIdleLease, Func<ImapLease, ValueTask> release)
+    {
+        Connection = connection;
+        IsIdleLease = isIdleLease;
+        _release = release;
+    }
+
+    /// <summary>The leased connection.</summary>
+    public ImapConnection Connection { get; }
+
+    /// <summary>Shortcut for <c>Connection.Client</c>.</summary>
+    public ImapClient Client => Connection.Client;
+
+    /// <summary>The connection id, <c>host:user#n</c>.</summary>
+    public string ConnectionId => Connection.ConnectionId;
+
+    /// <summary>True for a dedicated IDLE lease (it still counts against the account's limit).</summary>
+    public bool IsIdleLease { get; }
+
+    /// <summary>True when the connection will be thrown away on release.</summary>
+    public bool IsInvalidated { get; private set; }
+
+    /// <summary>
+    /// Opens <paramref name="folder"/> (reusing the selection when it is already open with enough access).
+    /// </summary>
+    /// <exception cref="ImapFolderNotFoundException">The folder does not exist.</exception>
+    public async Task<IMailFolder> OpenFolderAsync(string folder, FolderAccess access = FolderAccess.ReadOnly, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(folder))
+        {
+            throw new ArgumentException("A folder name is required.", nameof(folder));
+        }
+
+        var current = Connection.SelectedFolder;
+        if (current is not null && string.Equals(current.FullName, folder, StringComparison.Ordinal) &&
+            (access == FolderAccess.ReadOnly || current.Access == FolderAccess.ReadWrite))
+        {
+            return current;
+        }
+
+        IMailFolder mailFolder;
+        try
+        {
+            mailFolder = string.Equals(folder, "INBOX", StringComparison.OrdinalIgnoreCase)
+                ? Client.Inbox
+                : await Client.GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FolderNotFoundException ex)
+        {
+            throw new ImapFolderNotFoundException(folder, ex);
+        }
+
+        try
+        {
+            await mailFolder.OpenAsync(access, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+        {
+            throw new ImapFolderNotFoundException(folder, ex);
+        }
+
+        Connection.OpenFolder = mailFolder;
+        Connection.SetState(ImapConnectionState.Selected);
+        return mailFolder;
+    }
+
+    /// <summary>Marks the connection as broken so the pool discards it on release.</summary>
+    public void Invalidate()
+    {
+        IsInvalidated = true;
+        Connection.SetState(ImapConnectionState.Error);
+    }
+
+    /// <summary>Records a failure: invalidates the connection if the error means it can't be trusted.</summary>
+    /// <returns><paramref name="exception"/>, for <c>throw lease.Fail(ex)</c>-style use.</returns>
+    public Exception Fail(Exception exception)
+    {
+        if (TransientErrors.BreaksConnection(exception))
+        {
+            Invalidate();
+        }
+
+        return exception;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+        => Interlocked.Exchange(ref _released, 1) == 0 ? _release(this) : default;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Lease of {Connection}";
+}
