@@ -1,0 +1,96 @@
+using System;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Configuration;
+using ImapRx.Pooling;
+using Microsoft.Extensions.Logging;
+
+namespace ImapRx;
+
+/// <summary>
+/// The ImapRx client for one account, over a connection pool that may be shared with other clients.
+/// Feature members live in partial files: <c>.Folders</c>, <c>.Messages</c>, <c>.Search</c>,
+/// <c>.Operations</c>, <c>.Watch</c>, <c>.Sync</c>.
+/// </summary>
+public sealed partial class ImapRxClient : IImapRxClient
+{
+    private readonly bool _ownsPool;
+    private int _disposed;
+
+    /// <summary>Creates a client with a pool of its own.</summary>
+    public ImapRxClient(ImapAccountOptions account, ImapPoolOptions? poolOptions = null)
+        : this(account, new ImapConnectionPool(poolOptions), ownsPool: true)
+    {
+    }
+
+    /// <summary>Creates a client on a shared pool (the pool is not disposed with the client).</summary>
+    public ImapRxClient(ImapAccountOptions account, ImapConnectionPool pool)
+        : this(account, pool, ownsPool: false)
+    {
+    }
+
+    private ImapRxClient(ImapAccountOptions account, ImapConnectionPool pool, bool ownsPool)
+    {
+        Account = account ?? throw new ArgumentNullException(nameof(account));
+        Pool = pool ?? throw new ArgumentNullException(nameof(pool));
+        _ownsPool = ownsPool;
+        Logger = pool.Options.LoggerFactory.CreateLogger("ImapRx.Client");
+    }
+
+    /// <inheritdoc/>
+    public ImapAccountOptions Account { get; }
+
+    /// <summary>The pool the client leases connections from.</summary>
+    public ImapConnectionPool Pool { get; }
+
+    /// <summary>The scheduler that runs every timer of this client (from the pool options).</summary>
+    public IScheduler Scheduler => Pool.Options.Scheduler;
+
+    internal ILogger Logger { get; }
+
+    /// <summary>Closes the pool if the client owns it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsPool)
+        {
+            await Pool.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A cold observable that leases a connection per subscription, runs <paramref name="work"/> with the
+    /// subscription's cancellation token, and releases the lease when the work ends or the subscription is
+    /// disposed. A failure that breaks the connection discards it instead of returning it to the pool.
+    /// </summary>
+    internal IObservable<T> WithLease<T>(string? preferredFolder, Func<ImapLease, IObserver<T>, CancellationToken, Task> work)
+        => Observable.Create<T>(async (observer, cancellationToken) =>
+        {
+            ThrowIfDisposed();
+            var lease = await Pool.LeaseAsync(Account, preferredFolder, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await work(lease, observer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                lease.Fail(ex);
+                throw;
+            }
+            finally
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
+
+            observer.OnCompleted();
+        });
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(ImapRxClient));
+        }
+    }
+}

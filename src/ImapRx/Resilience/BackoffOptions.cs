@@ -1,0 +1,82 @@
+using System;
+using ImapRx.Configuration;
+
+namespace ImapRx.Resilience;
+
+/// <summary>How <see cref="ObservableRetryExtensions.RetryWithBackoff{T}(IObservable{T}, BackoffOptions, System.Reactive.Concurrency.IScheduler)"/> waits between attempts.</summary>
+public sealed class BackoffOptions
+{
+    private readonly int _maxRetries = ImapAccountDefaults.MaxRetries;
+    private readonly TimeSpan _initialDelay = ImapAccountDefaults.RetryDelay;
+    private readonly TimeSpan _maxDelay = ImapAccountDefaults.MaxRetryDelay;
+    private readonly double _jitter = 0.2;
+
+    /// <summary>Retries after the first failure; 0 means fail at once.</summary>
+    /// <value>The default is 3.</value>
+    public int MaxRetries
+    {
+        get => _maxRetries;
+        init => _maxRetries = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must not be negative.");
+    }
+
+    /// <summary>Delay before the first retry; each later one doubles.</summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan InitialDelay
+    {
+        get => _initialDelay;
+        init => _initialDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(InitialDelay), value, "InitialDelay must not be negative.");
+    }
+
+    /// <summary>The cap on one delay.</summary>
+    /// <value>The default is 2 minutes.</value>
+    public TimeSpan MaxDelay
+    {
+        get => _maxDelay;
+        init => _maxDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "MaxDelay must not be negative.");
+    }
+
+    /// <summary>Random spread, as a fraction of the delay: 0.2 means ±20%. 0 gives exact delays.</summary>
+    /// <value>The default is 0.2.</value>
+    public double Jitter
+    {
+        get => _jitter;
+        init => _jitter = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Jitter), value, "Jitter must be between 0 and 1.");
+    }
+
+    /// <summary>Which failures are retried.</summary>
+    /// <value>The default is <see cref="TransientErrors.IsTransient"/>.</value>
+    public Func<Exception, bool> ShouldRetry { get; init; } = TransientErrors.IsTransient;
+
+    /// <summary>Source of randomness for jitter; replace for repeatable tests.</summary>
+    public Func<double> Random { get; init; } = SharedRandom.NextDouble;
+
+    /// <summary>Options taken from an account's retry settings.</summary>
+    public static BackoffOptions FromAccount(ImapAccountOptions account) => new()
+    {
+        MaxRetries = account.MaxRetries,
+        InitialDelay = account.RetryDelay,
+        MaxDelay = account.MaxRetryDelay,
+    };
+
+    /// <summary>The delay before retry number <paramref name="attempt"/> (1-based).</summary>
+    public TimeSpan DelayFor(int attempt)
+    {
+        var exponential = InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
+        var spread = Jitter == 0 ? 1 : 1 + Jitter * ((Random() * 2) - 1);
+        return TimeSpan.FromMilliseconds(Math.Min(capped * spread, MaxDelay.TotalMilliseconds));
+    }
+
+    private static class SharedRandom
+    {
+        private static readonly System.Random Instance = new();
+
+        internal static double NextDouble()
+        {
+            lock (Instance)
+            {
+                return Instance.NextDouble();
+            }
+        }
+    }
+}
