@@ -109,8 +109,9 @@ internal sealed partial class SearchStringParser
         if (text[0] == '0')
         {
             var what = kind == "UID set" ? "UIDs" : "Message sequence numbers";
+            var rule = text == "0" ? "start at 1" : "are written without leading zeros";
             throw SearchErrors.Expected(
-                $"a number from 1 to 4294967295 in the {kind} {SearchErrors.Quote(set)}", digits, text, $"{what} start at 1, with no leading zeros.");
+                $"a number from 1 to 4294967295 in the {kind} {SearchErrors.Quote(set)}", digits, text, $"{what} {rule}.");
         }
 
         if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
@@ -132,7 +133,8 @@ internal sealed partial class SearchStringParser
         }
 
         var token = _s[position].ToString();
-        return SearchErrors.Build(message + SearchErrors.Quote(token) + ".", position, token);
+        var hint = char.IsLetter(_s[position]) ? "A space must separate a set from the next key." : null;
+        return SearchErrors.Build(message + SearchErrors.Quote(token) + ".", position, token, hint);
     }
 
     /// <summary>
