@@ -18,7 +18,7 @@ public sealed class ImapSearchSyntaxException : FormatException
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What was expected, where, and what was found.</param>
     /// <param name="position">The 0-based character offset in the search string where the problem is.</param>
-    /// <param name="token">The offending text; empty when the string ended too early.</param>
+    /// <param name="token">The offending text; empty when the string (or a UID or sequence set) ended too early.</param>
     public ImapSearchSyntaxException(string message, int position, string token)
         : base(message)
     {
@@ -31,6 +31,8 @@ public sealed class ImapSearchSyntaxException : FormatException
     public int Position { get; }
 
     /// <summary>The offending text exactly as it appears in the search string.</summary>
-    /// <value>An empty string when the search string ended where more was expected.</value>
+    /// <value>
+    /// An empty string when the search string, or a UID or sequence set within it, ended where more was expected.
+    /// </value>
     public string Token { get; }
 }

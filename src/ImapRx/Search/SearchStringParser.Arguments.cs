@@ -4,15 +4,22 @@ using System.Text;
 
 namespace ImapRx.Search;
 
-/// <summary>The scanner and the readers for key arguments: strings, dates, numbers, keywords, header names.</summary>
+/// <summary>The scanner and the readers for key arguments: strings, numbers, keywords, header names.</summary>
 internal sealed partial class SearchStringParser
 {
-    private const string DateExample = "a date like 1-Jan-2026";
-
-    private static readonly string[] MonthAbbreviations =
+    /// <summary>What an argument should have been; turned into words only when there is an error to report.</summary>
+    private enum Argument
     {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    };
+        Text,
+        NonEmptyText,
+        HeaderField,
+        Keyword,
+        Date,
+        Size,
+        Seconds,
+        ModSeq,
+        UidSet,
+    }
 
     private static bool IsDigit(char c) => c >= '0' && c <= '9';
 
@@ -95,18 +102,38 @@ internal sealed partial class SearchStringParser
     private static ImapSearchSyntaxException LiteralNotSupported(int position) =>
         SearchErrors.Expected("a string", position, "{", "IMAP literals ({n}) are not supported here; write a quoted string instead.");
 
+    private static string Describe(Argument argument, SearchKey key)
+    {
+        var name = SearchKeys.NameOf(key);
+        return argument switch
+        {
+            Argument.Text => "a string after " + name,
+            Argument.NonEmptyText => "a non-empty string after " + name,
+            Argument.HeaderField => "a header field name like X-Mailer after " + name,
+            Argument.Keyword => "a keyword (an atom such as $Important or NonJunk) after " + name,
+            Argument.Date => "a date like 1-Jan-2026 after " + name,
+            Argument.Size => "a size in bytes after " + name,
+            Argument.Seconds => "a number of seconds after " + name,
+            Argument.ModSeq => "a mod-sequence number after " + name,
+            _ => "a UID set like 1:5,7,10:* after " + name,
+        };
+    }
+
+    private ImapSearchSyntaxException BadArgument(Argument argument, SearchKey key, int start, string? hint = null) =>
+        SearchErrors.Expected(Describe(argument, key), start, _s.Substring(start, _pos - start), hint);
+
     /// <summary>Skips to an argument and rejects the end of the string or a parenthesis in its place.</summary>
-    private int ArgumentStart(string expected)
+    private int ArgumentStart(Argument argument, SearchKey key)
     {
         SkipSpaces();
         if (AtEnd)
         {
-            throw SearchErrors.Expected(expected, _pos, string.Empty);
+            throw SearchErrors.Expected(Describe(argument, key), _pos, string.Empty);
         }
 
         if (_s[_pos] is '(' or ')')
         {
-            throw SearchErrors.Expected(expected, _pos, _s[_pos].ToString());
+            throw SearchErrors.Expected(Describe(argument, key), _pos, _s[_pos].ToString());
         }
 
         if (_s[_pos] == '{')
@@ -186,16 +213,11 @@ internal sealed partial class SearchStringParser
 
     private string ReadText(SearchKey key, bool allowEmpty = false)
     {
-        var expected = "a string after " + SearchKeys.NameOf(key);
-        var start = ArgumentStart(expected);
+        var start = ArgumentStart(Argument.Text, key);
         var text = ReadString();
         if (text.Length == 0 && !allowEmpty)
         {
-            throw SearchErrors.Expected(
-                "a non-empty string after " + SearchKeys.NameOf(key),
-                start,
-                _s.Substring(start, _pos - start),
-                "MailKit cannot search for an empty string.");
+            throw BadArgument(Argument.NonEmptyText, key, start, "MailKit cannot search for an empty string.");
         }
 
         return text;
@@ -207,12 +229,11 @@ internal sealed partial class SearchStringParser
     /// </summary>
     private string ReadHeaderField()
     {
-        const string expected = "a header field name like X-Mailer after HEADER";
-        var start = ArgumentStart(expected);
+        var start = ArgumentStart(Argument.HeaderField, SearchKey.Header);
         var name = ReadString();
         if (name.Length == 0 || !IsAtom(name) || name.IndexOf(':') >= 0)
         {
-            throw SearchErrors.Expected(expected, start, _s.Substring(start, _pos - start));
+            throw BadArgument(Argument.HeaderField, SearchKey.Header, start);
         }
 
         return name;
@@ -221,15 +242,14 @@ internal sealed partial class SearchStringParser
     /// <summary>A flag keyword (RFC 3501 flag-keyword is an atom), quoted or not.</summary>
     private string ReadKeyword(SearchKey key)
     {
-        var expected = "a keyword (an atom such as $Important or NonJunk) after " + SearchKeys.NameOf(key);
-        var start = ArgumentStart(expected);
+        var start = ArgumentStart(Argument.Keyword, key);
         var keyword = ReadString();
         if (keyword.Length == 0 || !IsAtom(keyword))
         {
             var hint = keyword.StartsWith("\\", StringComparison.Ordinal)
                 ? "System flags have their own keys: SEEN, ANSWERED, FLAGGED, DELETED, DRAFT and their UN- forms."
                 : null;
-            throw SearchErrors.Expected(expected, start, _s.Substring(start, _pos - start), hint);
+            throw BadArgument(Argument.Keyword, key, start, hint);
         }
 
         return keyword;
@@ -248,13 +268,12 @@ internal sealed partial class SearchStringParser
         return true;
     }
 
-    private ulong ReadNumber(SearchKey key, string what, ulong min, ulong max)
+    private ulong ReadNumber(SearchKey key, Argument argument, ulong min, ulong max)
     {
-        var expected = $"{what} after {SearchKeys.NameOf(key)}";
-        var start = ArgumentStart(expected);
+        var start = ArgumentStart(argument, key);
         if (!IsDigit(_s[_pos]))
         {
-            throw SearchErrors.Expected(expected, start, TokenAt(start));
+            throw SearchErrors.Expected(Describe(argument, key), start, TokenAt(start));
         }
 
         var length = ReadAtom();
@@ -264,14 +283,13 @@ internal sealed partial class SearchStringParser
             var c = _s[i];
             if (!IsDigit(c))
             {
-                throw SearchErrors.Expected(expected, start, _s.Substring(start, length));
+                throw BadArgument(argument, key, start);
             }
 
             var digit = (ulong)(c - '0');
             if (value > (max - digit) / 10)
             {
-                throw SearchErrors.Expected(
-                    expected, start, _s.Substring(start, length), $"The largest allowed value is {max.ToString(CultureInfo.InvariantCulture)}.");
+                throw BadArgument(argument, key, start, $"The largest allowed value is {max.ToString(CultureInfo.InvariantCulture)}.");
             }
 
             value = (value * 10) + digit;
@@ -279,8 +297,7 @@ internal sealed partial class SearchStringParser
 
         if (value < min)
         {
-            throw SearchErrors.Expected(
-                expected, start, _s.Substring(start, length), $"The smallest allowed value is {min.ToString(CultureInfo.InvariantCulture)}.");
+            throw BadArgument(argument, key, start, $"The smallest allowed value is {min.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return value;
@@ -296,104 +313,12 @@ internal sealed partial class SearchStringParser
         if (!AtEnd && _s[_pos] == '"')
         {
             throw SearchErrors.Expected(
-                "a mod-sequence number after MODSEQ",
+                Describe(Argument.ModSeq, SearchKey.ModSeq),
                 _pos,
                 TokenAt(_pos),
                 "MODSEQ with a metadata entry name cannot be expressed with MailKit; use MODSEQ <number>.");
         }
 
-        return ReadNumber(SearchKey.ModSeq, "a mod-sequence number", 0, long.MaxValue);
-    }
-
-    private DateTime ReadDate(SearchKey key)
-    {
-        var expected = DateExample + " after " + SearchKeys.NameOf(key);
-        var start = ArgumentStart(expected);
-        string source;
-        int offset, length;
-        if (_s[_pos] == '"')
-        {
-            source = ReadQuoted();
-            offset = 0;
-            length = source.Length;
-        }
-        else
-        {
-            source = _s;
-            offset = _pos;
-            length = ReadAtom();
-        }
-
-        if (!TryParseDate(source, offset, length, out var date, out var problem))
-        {
-            throw SearchErrors.Expected(expected, start, _s.Substring(start, _pos - start), problem);
-        }
-
-        return date;
-    }
-
-    /// <summary>RFC 3501 date-text, strictly: 1 or 2 digit day, English month abbreviation, 4 digit year, a real calendar day.</summary>
-    private static bool TryParseDate(string s, int offset, int length, out DateTime date, out string? problem)
-    {
-        date = default;
-        problem = null;
-        var end = offset + length;
-        var i = offset;
-
-        var day = 0;
-        while (i < end && IsDigit(s[i]) && i - offset < 2)
-        {
-            day = (day * 10) + (s[i++] - '0');
-        }
-
-        if (i == offset || i + 9 != end || s[i] != '-' || s[i + 4] != '-')
-        {
-            return false;
-        }
-
-        var month = 0;
-        for (var m = 0; m < MonthAbbreviations.Length; m++)
-        {
-            if (string.Compare(s, i + 1, MonthAbbreviations[m], 0, 3, StringComparison.OrdinalIgnoreCase) == 0)
-            {
-                month = m + 1;
-                break;
-            }
-        }
-
-        var year = 0;
-        for (var y = i + 5; y < end; y++)
-        {
-            if (!IsDigit(s[y]))
-            {
-                return false;
-            }
-
-            year = (year * 10) + (s[y] - '0');
-        }
-
-        if (month == 0)
-        {
-            problem = "The month must be one of Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec.";
-            return false;
-        }
-
-        if (year == 0)
-        {
-            problem = "There is no year 0000.";
-            return false;
-        }
-
-        var daysInMonth = DateTime.DaysInMonth(year, month);
-        if (day < 1 || day > daysInMonth)
-        {
-            var monthName = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(month);
-            problem = $"{monthName} {year} has {daysInMonth} days.";
-            return false;
-        }
-
-        // IMAP dates carry no time zone (the server compares in its own); keep the kind Unspecified.
-        date = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified);
-        return true;
+        return ReadNumber(SearchKey.ModSeq, Argument.ModSeq, 0, long.MaxValue);
     }
 }

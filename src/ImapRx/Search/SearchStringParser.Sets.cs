@@ -10,14 +10,12 @@ namespace ImapRx.Search;
 /// <summary>UID sets and message sequence sets (RFC 3501 sequence-set).</summary>
 internal sealed partial class SearchStringParser
 {
-    private const string UidSetExample = "a UID set like 1:5,7,10:*";
-
     private SearchQuery ParseUidArgument()
     {
-        var start = ArgumentStart(UidSetExample + " after UID");
+        var start = ArgumentStart(Argument.UidSet, SearchKey.Uid);
         if (!IsDigit(_s[start]) && _s[start] != '*')
         {
-            throw SearchErrors.Expected(UidSetExample + " after UID", start, TokenAt(start));
+            throw SearchErrors.Expected(Describe(Argument.UidSet, SearchKey.Uid), start, TokenAt(start));
         }
 
         var length = ReadAtom();
@@ -99,25 +97,22 @@ internal sealed partial class SearchStringParser
         }
 
         var digits = position;
+        var overflow = false;
+        uint value = 0;
         while (position < end && IsDigit(_s[position]))
         {
-            position++;
+            var digit = (uint)(_s[position++] - '0');
+            overflow |= value > (uint.MaxValue - digit) / 10;
+            value = unchecked((value * 10) + digit);
         }
 
-        var text = _s.Substring(digits, position - digits);
-        var set = _s.Substring(start, end - start);
-        if (text[0] == '0')
+        if (_s[digits] == '0' || overflow)
         {
+            var text = _s.Substring(digits, position - digits);
             var what = kind == "UID set" ? "UIDs" : "Message sequence numbers";
-            var rule = text == "0" ? "start at 1" : "are written without leading zeros";
+            var rule = overflow ? "IMAP numbers in sets are 32-bit." : text == "0" ? $"{what} start at 1." : $"{what} are written without leading zeros.";
             throw SearchErrors.Expected(
-                $"a number from 1 to 4294967295 in the {kind} {SearchErrors.Quote(set)}", digits, text, $"{what} {rule}.");
-        }
-
-        if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-        {
-            throw SearchErrors.Expected(
-                $"a number from 1 to 4294967295 in the {kind} {SearchErrors.Quote(set)}", digits, text, "IMAP numbers in sets are 32-bit.");
+                $"a number from 1 to 4294967295 in the {kind} {SearchErrors.Quote(_s.Substring(start, end - start))}", digits, text, rule);
         }
 
         return value;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using MailKit.Search;
 
@@ -222,13 +223,13 @@ internal sealed partial class SearchStringParser
 
             // MailKit's LargerThan/SmallerThan take an int; RFC 9051 sizes are 63-bit, so use the query type directly.
             case SearchKey.Larger:
-                return new NumericSearchQuery(SearchTerm.LargerThan, ReadNumber(key, "a size in bytes", 0, long.MaxValue));
+                return new NumericSearchQuery(SearchTerm.LargerThan, ReadNumber(key, Argument.Size, 0, long.MaxValue));
             case SearchKey.Smaller:
-                return new NumericSearchQuery(SearchTerm.SmallerThan, ReadNumber(key, "a size in bytes", 0, long.MaxValue));
+                return new NumericSearchQuery(SearchTerm.SmallerThan, ReadNumber(key, Argument.Size, 0, long.MaxValue));
             case SearchKey.Younger:
-                return new NumericSearchQuery(SearchTerm.Younger, ReadNumber(key, "a number of seconds", 1, uint.MaxValue));
+                return new NumericSearchQuery(SearchTerm.Younger, ReadNumber(key, Argument.Seconds, 1, uint.MaxValue));
             case SearchKey.Older:
-                return new NumericSearchQuery(SearchTerm.Older, ReadNumber(key, "a number of seconds", 1, uint.MaxValue));
+                return new NumericSearchQuery(SearchTerm.Older, ReadNumber(key, Argument.Seconds, 1, uint.MaxValue));
             case SearchKey.ModSeq:
                 return SearchQuery.ChangedSince(ReadModSeq());
 
@@ -271,6 +272,11 @@ internal sealed partial class SearchStringParser
     /// <summary>An optional <c>CHARSET name</c> prefix. MailKit picks the charset itself, so only the harmless ones pass.</summary>
     private void SkipCharset()
     {
+        if (AtEnd || (_s[_pos] | 0x20) != 'c')
+        {
+            return;
+        }
+
         var start = _pos;
         var length = AtomLengthAt(_pos);
         if (!SearchKeys.TryLookup(_s, start, length, out var key) || key != SearchKey.Charset)
@@ -283,8 +289,8 @@ internal sealed partial class SearchStringParser
         var nameStart = _pos;
         var name = AtEnd || _s[_pos] is '(' or ')' ? null : ReadString();
         if (name is null
-            || !(string.Equals(name, "UTF-8", System.StringComparison.OrdinalIgnoreCase)
-                 || string.Equals(name, "US-ASCII", System.StringComparison.OrdinalIgnoreCase)))
+            || !(string.Equals(name, "UTF-8", StringComparison.OrdinalIgnoreCase)
+                 || string.Equals(name, "US-ASCII", StringComparison.OrdinalIgnoreCase)))
         {
             throw SearchErrors.Expected(
                 "UTF-8 or US-ASCII after CHARSET", nameStart, TokenAt(nameStart), "MailKit chooses the charset for the search itself.");
