@@ -27,6 +27,13 @@ namespace ImapRx.Search;
 /// the client's search overload without criteria means exactly that; but an empty string usually
 /// comes from a variable that was never set, and silently matching every message (perhaps before
 /// deleting what matched) would be the worst reading of it. Pass <c>"ALL"</c> to mean all.</para>
+/// <para>Where MailKit's query model differs from IMAP: message sequence sets need
+/// <see cref="ImapSearchCriteria.Resolve"/> (see there); <c>SUBJECT ""</c> and other empty
+/// substrings are refused (use <c>HEADER Subject ""</c> or ALL); <c>MODSEQ</c> with a metadata
+/// entry name is refused; a UID range written up to 4294967295 goes out as <c>n:*</c>; MailKit
+/// simplifies the tree before sending (<c>NOT SEEN</c> becomes <c>UNSEEN</c>, <c>x ALL</c> becomes
+/// <c>x</c>); YOUNGER, OLDER, SAVED*, and FUZZY fail with <see cref="NotSupportedException"/> when the
+/// search runs on a server without WITHIN, SAVEDATE or SEARCH=FUZZY.</para>
 /// <para>Parsing is a single pass over the string without regular expressions; the result
 /// allocates only MailKit's query objects and the strings they hold.</para>
 /// </remarks>

@@ -217,10 +217,29 @@ internal sealed partial class SearchStringParser
         var text = ReadString();
         if (text.Length == 0 && !allowEmpty)
         {
-            throw BadArgument(Argument.NonEmptyText, key, start, "MailKit cannot search for an empty string.");
+            throw BadArgument(Argument.NonEmptyText, key, start, EmptyTextHint(key));
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// IMAP allows an empty substring but servers disagree on what it matches, and MailKit refuses it;
+    /// so say what to write instead of guessing.
+    /// </summary>
+    private static string EmptyTextHint(SearchKey key)
+    {
+        const string cannot = "MailKit cannot search for an empty string";
+        switch (key)
+        {
+            case SearchKey.Body:
+            case SearchKey.Text:
+                return cannot + "; to match every message write ALL.";
+            default:
+                var field = SearchKeys.NameOf(key);
+                field = field.Substring(0, 1) + field.Substring(1).ToLowerInvariant();
+                return $"{cannot}; to find messages that have a {field} header write HEADER {field} \"\".";
+        }
     }
 
     /// <summary>

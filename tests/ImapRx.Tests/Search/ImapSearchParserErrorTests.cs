@@ -214,6 +214,18 @@ public class ImapSearchParserErrorTests
         Assert.Contains(message, ex.Message);
     }
 
+    [Theory]
+    [InlineData("SUBJECT \"\"", "write HEADER Subject \"\".")]
+    [InlineData("CC \"\"", "write HEADER Cc \"\".")]
+    [InlineData("BODY \"\"", "write ALL.")]
+    public void Parse_EmptyText_SaysWhatToWriteInstead(string criteria, string advice)
+    {
+        var ex = ParseError(criteria);
+
+        Assert.Contains("MailKit cannot search for an empty string", ex.Message);
+        Assert.EndsWith(advice, ex.Message);
+    }
+
     [Fact]
     public void Parse_NestingBeyondTheLimit_IsASyntaxError()
     {
