@@ -257,6 +257,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
                 && TcpTable.IsListening(plainPort)
                 && (tlsPort == 0 || TcpTable.IsListening(tlsPort)))
             {
+                DisableAuthPenalty(layout);
                 return pid;
             }
 
@@ -268,6 +269,12 @@ public sealed partial class DovecotServer : IAsyncDisposable
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // Dovecot 2.3 makes every login from an IP that recently failed one wait up to 15 s (anvil's auth penalty),
+    // and no setting turns that off; one wrong-password test would slow every later test. The auth process
+    // connects to this socket lazily, on the first login, and treats a missing socket as "penalty disabled".
+    private static void DisableAuthPenalty(SandboxLayout layout) =>
+        File.Delete(Path.Combine(layout.RunDirectory, "anvil-auth-penalty"));
 
     private static async Task StopLauncherAsync(Process launcher)
     {

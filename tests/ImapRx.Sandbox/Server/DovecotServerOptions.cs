@@ -5,7 +5,7 @@ public sealed class DovecotServerOptions
 {
     private int _maxConnections = 1000;
     private TimeSpan _startTimeout = TimeSpan.FromSeconds(30);
-    private TimeSpan _authFailureDelay = TimeSpan.FromSeconds(2);
+    private TimeSpan _authFailureDelay = TimeSpan.Zero;
     private IReadOnlyList<string> _extraConfiguration = Array.Empty<string>();
 
     /// <summary>
@@ -32,8 +32,8 @@ public sealed class DovecotServerOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxConnections), value, "Must be between 1 and 100000.");
     }
 
-    /// <summary>Gets or sets how long Dovecot delays its answer to a failed login.</summary>
-    /// <value>The default is 2 seconds, Dovecot's own default.</value>
+    /// <summary>Gets or sets how long Dovecot delays its answer to a failed login, in whole seconds.</summary>
+    /// <value>The default is zero, so tests of wrong passwords stay fast (Dovecot's own default is 2 seconds).</value>
     public TimeSpan AuthFailureDelay
     {
         get => _authFailureDelay;
