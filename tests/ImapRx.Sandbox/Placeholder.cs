@@ -1,5 +1,0 @@
-namespace ImapRx.Sandbox;
-
-internal static class Placeholder
-{
-}
