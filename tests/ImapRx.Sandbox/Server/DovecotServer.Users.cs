@@ -55,13 +55,11 @@ public sealed partial class DovecotServer
             _usersLock.Release();
         }
 
-        await RunDoveadmAsync(new[] { "mailbox", "create", "-s", "-u", user.Name }.Concat(SandboxFolders.Ordinary), cancellationToken)
+        // Special-use folders are auto-created too, but only on first use; creating them now puts every folder
+        // on disk before the test's first LIST or MaildirWriter call.
+        var folders = SandboxFolders.SpecialUse.Select(s => s.Key).Concat(SandboxFolders.Ordinary);
+        await RunDoveadmAsync(new[] { "mailbox", "create", "-s", "-u", user.Name }.Concat(folders), cancellationToken)
             .ConfigureAwait(false);
-        // Auto-created special-use folders reach the disk only when first opened; open them now so that
-        // MaildirWriter finds real directories and every folder exists before a test's first LIST.
-        await RunDoveadmAsync(
-            new[] { "mailbox", "status", "-u", user.Name, "messages" }.Concat(SandboxFolders.SpecialUse.Select(s => s.Key)),
-            cancellationToken).ConfigureAwait(false);
         return user;
     }
 
