@@ -97,6 +97,28 @@ public sealed partial class DovecotServer
             line.Contains("): Performing passdb lookup", StringComparison.Ordinal)
             && (user is null || line.Contains($"passwd-file({user},", StringComparison.Ordinal)));
 
+    /// <summary>Polls <see cref="CountLoginAttempts"/> until it reaches <paramref name="minimumCount"/>; returns the count.</summary>
+    /// <exception cref="TimeoutException">Too few attempts were logged in time.</exception>
+    public async Task<int> WaitForLoginAttemptsAsync(int minimumCount, string? user, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var count = CountLoginAttempts(user);
+            if (count >= minimumCount)
+            {
+                return count;
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Expected at least {minimumCount} login attempt(s), found {count} after {timeout}.");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Counts the server's open IMAP connections. Without a user, every established connection on the plain
     /// and TLS ports (logged in or not, from the kernel's socket table); with a user, that user's logged-in

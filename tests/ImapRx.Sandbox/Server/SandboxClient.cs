@@ -175,23 +175,14 @@ public sealed class SandboxClient : IAsyncDisposable
     {
         var parent = _client.GetFolder(_client.PersonalNamespaces[0])
             ?? throw new InvalidOperationException("The server has no personal namespace.");
-        var path = string.Empty;
         foreach (var segment in name.Split(SandboxFolders.Separator))
         {
-            path = path.Length == 0 ? segment : path + SandboxFolders.Separator + segment;
-            IMailFolder? existing;
-            try
-            {
-                existing = await _client.GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FolderNotFoundException)
-            {
-                existing = null;
-            }
-
+            // Ask the server (LIST) rather than MailKit's folder cache, which still holds folders deleted a moment ago.
+            var children = await parent.GetSubfoldersAsync(subscribedOnly: false, cancellationToken).ConfigureAwait(false);
+            var existing = children.FirstOrDefault(f => f.Name == segment);
             parent = existing
                 ?? await parent.CreateAsync(segment, isMessageFolder: true, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Creating '{path}' returned no folder.");
+                ?? throw new InvalidOperationException($"Creating '{segment}' in '{parent.FullName}' returned no folder.");
         }
 
         await parent.SubscribeAsync(cancellationToken).ConfigureAwait(false);
