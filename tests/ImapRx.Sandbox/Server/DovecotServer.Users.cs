@@ -55,13 +55,11 @@ public sealed partial class DovecotServer
             _usersLock.Release();
         }
 
-        await RunDoveadmAsync(new[] { "mailbox", "create", "-s", "-u", user.Name }.Concat(SandboxFolders.Ordinary), cancellationToken)
+        // Special-use folders are auto-created too, but only on first use; creating them now puts every folder
+        // on disk before the test's first LIST or MaildirWriter call.
+        var folders = SandboxFolders.SpecialUse.Select(s => s.Key).Concat(SandboxFolders.Ordinary);
+        await RunDoveadmAsync(new[] { "mailbox", "create", "-s", "-u", user.Name }.Concat(folders), cancellationToken)
             .ConfigureAwait(false);
-        // Auto-created special-use folders reach the disk only when first opened; open them now so that
-        // MaildirWriter finds real directories and every folder exists before a test's first LIST.
-        await RunDoveadmAsync(
-            new[] { "mailbox", "status", "-u", user.Name, "messages" }.Concat(SandboxFolders.SpecialUse.Select(s => s.Key)),
-            cancellationToken).ConfigureAwait(false);
         return user;
     }
 
@@ -98,6 +96,28 @@ public sealed partial class DovecotServer
         ReadLog().Split('\n').Count(line =>
             line.Contains("): Performing passdb lookup", StringComparison.Ordinal)
             && (user is null || line.Contains($"passwd-file({user},", StringComparison.Ordinal)));
+
+    /// <summary>Polls <see cref="CountLoginAttempts"/> until it reaches <paramref name="minimumCount"/>; returns the count.</summary>
+    /// <exception cref="TimeoutException">Too few attempts were logged in time.</exception>
+    public async Task<int> WaitForLoginAttemptsAsync(int minimumCount, string? user, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var count = CountLoginAttempts(user);
+            if (count >= minimumCount)
+            {
+                return count;
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Expected at least {minimumCount} login attempt(s), found {count} after {timeout}.");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Counts the server's open IMAP connections. Without a user, every established connection on the plain
