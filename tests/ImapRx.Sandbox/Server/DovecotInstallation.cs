@@ -3,11 +3,17 @@ namespace ImapRx.Sandbox.Server;
 /// <summary>Where Dovecot is expected on this machine, and how to get it there.</summary>
 public static class DovecotInstallation
 {
-    /// <summary>The Dovecot master binary installed by the Debian package <c>dovecot-imapd</c>.</summary>
-    public const string DovecotPath = "/usr/sbin/dovecot";
+    /// <summary>
+    /// Gets the Dovecot master binary: <c>/usr/sbin/dovecot</c> from the Debian package <c>dovecot-imapd</c>,
+    /// or the path in the environment variable <c>IMAPRX_DOVECOT</c>.
+    /// </summary>
+    public static string DovecotPath => Environment.GetEnvironmentVariable("IMAPRX_DOVECOT") is { Length: > 0 } path ? path : "/usr/sbin/dovecot";
 
-    /// <summary>The admin tool from the same package; it talks to a private instance through <c>-c FILE</c>.</summary>
-    public const string DoveadmPath = "/usr/bin/doveadm";
+    /// <summary>
+    /// Gets the admin tool from the same package (it talks to a private instance through <c>-c FILE</c>):
+    /// <c>/usr/bin/doveadm</c>, or the path in the environment variable <c>IMAPRX_DOVEADM</c>.
+    /// </summary>
+    public static string DoveadmPath => Environment.GetEnvironmentVariable("IMAPRX_DOVEADM") is { Length: > 0 } path ? path : "/usr/bin/doveadm";
 
     /// <summary>The command that installs what the sandbox needs, run from the repository root.</summary>
     public const string InstallCommand = "bash scripts/install-dovecot.sh";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using MailKit;
 
@@ -39,35 +40,28 @@ public sealed class MaildirWriter
 
         var directory = await GetFolderDirectoryAsync(user, folder, cancellationToken).ConfigureAwait(false);
         var owner = MailOwner.Nobody;
-        var tmp = Path.Combine(directory, "tmp");
-        var cur = Path.Combine(directory, "cur");
 
         var writeClock = Stopwatch.StartNew();
         var first = Interlocked.Add(ref s_sequence, MaxMessagesPerCall) - MaxMessagesPerCall;
         var count = 0;
         long bytes = 0;
-        var pid = Environment.ProcessId;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-        Parallel.ForEach(messages, parallel, (message, _, index) =>
+        try
         {
-            if (index >= MaxMessagesPerCall)
-            {
-                throw new ArgumentException($"At most {MaxMessagesPerCall} messages per call.", nameof(messages));
-            }
-
-            var baseName = string.Create(CultureInfo.InvariantCulture, $"{first + index}.M{index}P{pid}.imaprx,S={message.Size}");
-            var tmpPath = Path.Combine(tmp, baseName);
-            using (var file = new FileStream(tmpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                file.Write(message.Content.Span);
-                File.SetLastWriteTimeUtc(file.SafeFileHandle, message.InternalDate.UtcDateTime);
-            }
-
-            NativeMethods.ChownOrThrow(tmpPath, owner.Uid, owner.Gid);
-            File.Move(tmpPath, Path.Combine(cur, baseName + ":2," + FlagLetters(message.Flags)));
-            Interlocked.Increment(ref count);
-            Interlocked.Add(ref bytes, message.Size);
-        });
+            // File I/O on all cores, off the caller's thread.
+            await Task.Run(
+                () => Parallel.ForEach(messages, parallel, (message, _, index) =>
+                {
+                    WriteOne(directory, first, index, message, owner);
+                    Interlocked.Increment(ref count);
+                    Interlocked.Add(ref bytes, message.Size);
+                }),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
 
         writeClock.Stop();
         var indexClock = Stopwatch.StartNew();
@@ -86,6 +80,25 @@ public sealed class MaildirWriter
         if ((flags & MessageFlags.Seen) != 0) sb.Append('S');
         if ((flags & MessageFlags.Deleted) != 0) sb.Append('T');
         return sb.ToString();
+    }
+
+    private static void WriteOne(string directory, long first, long index, CorpusMessage message, MailOwner owner)
+    {
+        if (index >= MaxMessagesPerCall)
+        {
+            throw new ArgumentException($"At most {MaxMessagesPerCall} messages per call.", "messages");
+        }
+
+        var baseName = string.Create(CultureInfo.InvariantCulture, $"{first + index}.M{index}P{Environment.ProcessId}.imaprx,S={message.Size}");
+        var tmpPath = Path.Combine(directory, "tmp", baseName);
+        using (var file = new FileStream(tmpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            file.Write(message.Content.Span);
+            File.SetLastWriteTimeUtc(file.SafeFileHandle, message.InternalDate.UtcDateTime);
+        }
+
+        NativeMethods.ChownOrThrow(tmpPath, owner.Uid, owner.Gid);
+        File.Move(tmpPath, Path.Combine(directory, "cur", baseName + ":2," + FlagLetters(message.Flags)));
     }
 
     private async Task<string> GetFolderDirectoryAsync(SandboxUser user, string folder, CancellationToken cancellationToken)

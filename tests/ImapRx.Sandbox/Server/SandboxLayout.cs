@@ -3,6 +3,9 @@ namespace ImapRx.Sandbox.Server;
 /// <summary>The files and directories of one sandbox, all under a fresh temp directory.</summary>
 internal sealed class SandboxLayout
 {
+    private const string Prefix = "imaprx-sandbox-";
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(30);
+
     internal SandboxLayout(string root)
     {
         Root = root;
@@ -36,7 +39,8 @@ internal sealed class SandboxLayout
 
     internal static SandboxLayout CreateTemp()
     {
-        var root = Path.Combine(Path.GetTempPath(), "imaprx-sandbox-" + Guid.NewGuid().ToString("N")[..12]);
+        DeleteAbandoned();
+        var root = Path.Combine(Path.GetTempPath(), Prefix + Guid.NewGuid().ToString("N")[..12]);
         var layout = new SandboxLayout(root);
         // Dovecot's unprivileged processes (dovenull, dovecot, nobody) must traverse every directory.
         foreach (var dir in new[] { root, layout.RunDirectory, layout.StateDirectory, layout.MailDirectory, layout.CertificateDirectory, layout.UsersDirectory })
@@ -47,4 +51,31 @@ internal sealed class SandboxLayout
 
         return layout;
     }
+
+    // A test host that was killed leaves its directory behind (its Dovecot exits with it, see the launcher).
+    // Old directories without a live master are removed; young ones may belong to a sandbox still starting.
+    private static void DeleteAbandoned()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) < AbandonedAfter || HasLiveMaster(new SandboxLayout(dir)))
+                {
+                    continue;
+                }
+
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: leave it.
+            }
+        }
+    }
+
+    private static bool HasLiveMaster(SandboxLayout layout) =>
+        File.Exists(layout.MasterPidPath)
+        && int.TryParse(File.ReadAllText(layout.MasterPidPath).Trim(), out var pid)
+        && Directory.Exists($"/proc/{pid}");
 }

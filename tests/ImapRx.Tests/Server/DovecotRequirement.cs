@@ -13,5 +13,5 @@ internal static class DovecotRequirement
 
     /// <summary>Gets the skip reason for this machine, or null when the test must run.</summary>
     internal static string? SkipReason =>
-        DovecotInstallation.UnavailableReason is { } reason && !IsCi ? "Skipped: " + reason : null;
+        DovecotInstallation.UnavailableReason is { } reason && !IsCi ? reason : null;
 }

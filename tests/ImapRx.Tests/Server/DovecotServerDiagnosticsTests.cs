@@ -32,6 +32,30 @@ public sealed class DovecotServerDiagnosticsTests(DovecotFixture fixture)
     }
 
     [DovecotFact]
+    public async Task LogIn_MoreSessionsThanDovecotsDefaultLimit_AllSucceed()
+    {
+        // Dovecot allows 10 per user and IP by default; the sandbox raises it for pool tests.
+        var user = await fixture.CreateUserAsync();
+        var clients = new List<ImapClient>();
+        try
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                clients.Add(await SandboxImap.LogInAsync(fixture.Server, user));
+            }
+
+            Assert.Equal(25, await fixture.Server.WaitForConnectionsAsync(25, user.Name, Patience));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    [DovecotFact]
     public async Task CountConnectionsAsync_AllUsers_CountsConnectionsThatHaveNotLoggedIn()
     {
         // A server of its own, so no other test's connections are counted.

@@ -26,6 +26,6 @@ public sealed class MaildirWriterBigMailboxTests(DovecotFixture fixture, ITestOu
         Assert.Equal(count, result.Count);
         Assert.Equal(count, client.Inbox.Count);
         Assert.Equal((uint)count, last.UniqueId.Id);
-        Assert.Equal($"Small message {count - 1}", last.Envelope.Subject);
+        Assert.Equal($"Small message {count - 1}", last.Envelope!.Subject);
     }
 }

@@ -63,8 +63,8 @@ public sealed class MaildirWriterTests(DovecotFixture fixture)
         Assert.Equal(2_000, result.Count);
         Assert.Equal(2_000, client.Inbox.Count);
         Assert.Equal(200, flagged.Count);
-        Assert.Equal("Small message 1999", last.Envelope.Subject);
-        Assert.Equal("1999", last.Headers[CorpusGenerator.IndexHeader]);
+        Assert.Equal("Small message 1999", last.Envelope!.Subject);
+        Assert.Equal("1999", last.Headers![CorpusGenerator.IndexHeader]);
     }
 
     [DovecotFact]
@@ -78,7 +78,7 @@ public sealed class MaildirWriterTests(DovecotFixture fixture)
         using var client = await SandboxImap.LogInAsync(fixture.Server, user);
         var folder = await client.GetFolderAsync(SandboxFolders.Archive);
         await folder.OpenAsync(FolderAccess.ReadOnly);
-        var subjects = (await folder.FetchAsync(0, -1, MessageSummaryItems.Envelope)).Select(s => s.Envelope.Subject);
+        var subjects = (await folder.FetchAsync(0, -1, MessageSummaryItems.Envelope)).Select(s => s.Envelope!.Subject);
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"Small message {i}"), subjects);
     }

@@ -39,7 +39,7 @@ public sealed class SandboxClientTests(DovecotFixture fixture)
         await drafts.OpenAsync(FolderAccess.ReadOnly);
         var stored = (await drafts.FetchAsync(new[] { uid }, MessageSummaryItems.Flags | MessageSummaryItems.Envelope)).Single();
 
-        Assert.Equal("Plain MimeMessage", stored.Envelope.Subject);
+        Assert.Equal("Plain MimeMessage", stored.Envelope!.Subject);
         Assert.Equal(MessageFlags.Draft | MessageFlags.Seen, stored.Flags!.Value & ~MessageFlags.Recent);
     }
 
