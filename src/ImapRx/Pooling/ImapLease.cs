@@ -56,18 +56,7 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
             return current;
         }
 
-        IMailFolder mailFolder;
-        try
-        {
-            mailFolder = string.Equals(folder, "INBOX", StringComparison.OrdinalIgnoreCase)
-                ? Client.Inbox
-                : await Client.GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FolderNotFoundException ex)
-        {
-            throw new ImapFolderNotFoundException(folder, ex);
-        }
-
+        var mailFolder = await GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         try
         {
             await mailFolder.OpenAsync(access, cancellationToken).ConfigureAwait(false);
@@ -80,6 +69,30 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
         Connection.OpenFolder = mailFolder;
         Connection.SetState(ImapConnectionState.Selected);
         return mailFolder;
+    }
+
+    /// <summary>Looks a folder up without selecting it.</summary>
+    /// <exception cref="ImapFolderNotFoundException">The folder does not exist.</exception>
+    public async Task<IMailFolder> GetFolderAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(folder))
+        {
+            throw new ArgumentException("A folder name is required.", nameof(folder));
+        }
+
+        if (string.Equals(folder, "INBOX", StringComparison.OrdinalIgnoreCase))
+        {
+            return Client.Inbox;
+        }
+
+        try
+        {
+            return await Client.GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FolderNotFoundException ex)
+        {
+            throw new ImapFolderNotFoundException(folder, ex);
+        }
     }
 
     /// <summary>Marks the connection as broken so the pool discards it on release.</summary>

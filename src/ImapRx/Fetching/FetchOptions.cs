@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+
+namespace ImapRx.Fetching;
+
+/// <summary>What a message fetch returns and how it is batched. Messages are never marked read.</summary>
+public sealed class FetchOptions
+{
+    /// <summary>The default batch size.</summary>
+    public const int DefaultBatchSize = 500;
+
+    private readonly int _batchSize = DefaultBatchSize;
+    private readonly IReadOnlyCollection<uint>? _uids;
+
+    /// <summary>Messages per UID FETCH; memory follows this, not the folder size.</summary>
+    /// <value>The default is 500; allowed 1 to 10,000.</value>
+    public int BatchSize
+    {
+        get => _batchSize;
+        init => _batchSize = value is >= 1 and <= 10_000
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be between 1 and 10000.");
+    }
+
+    /// <summary>Only messages with a UID greater than this (the spec's <c>start_uid</c> for incremental fetches).</summary>
+    /// <value>The default is 0: every message.</value>
+    public uint SinceUid { get; init; }
+
+    /// <summary>Only these UIDs (in addition to <see cref="SinceUid"/>); null for all. 0 is not a UID.</summary>
+    public IReadOnlyCollection<uint>? Uids
+    {
+        get => _uids;
+        init
+        {
+            if (value is not null)
+            {
+                foreach (var uid in value)
+                {
+                    if (uid == 0)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(Uids), "0 is not a valid UID.");
+                    }
+                }
+            }
+
+            _uids = value;
+        }
+    }
+
+    /// <summary>Stop after this many messages; null for no limit.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Which bodies to fetch.</summary>
+    /// <value>The default is <see cref="BodyFetchMode.None"/>.</value>
+    public BodyFetchMode Bodies { get; init; } = BodyFetchMode.None;
+
+    /// <summary>Shared default instance.</summary>
+    public static FetchOptions Default { get; } = new();
+}
