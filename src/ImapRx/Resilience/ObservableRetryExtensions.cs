@@ -12,6 +12,9 @@ public static class ObservableRetryExtensions
     /// accepts, waiting <see cref="BackoffOptions.DelayFor"/> on <paramref name="scheduler"/> first.
     /// After <see cref="BackoffOptions.MaxRetries"/> retries the last error is passed on.
     /// </summary>
+    /// <param name="source">The sequence to resubscribe to.</param>
+    /// <param name="options">Attempts, delays, jitter and which errors count as transient.</param>
+    /// <param name="scheduler">Where the delays run; a TestScheduler in tests.</param>
     /// <param name="onRetry">Called before each wait with the attempt number, the delay and the error.</param>
     public static IObservable<T> RetryWithBackoff<T>(
         this IObservable<T> source,
