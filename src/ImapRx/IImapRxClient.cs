@@ -6,6 +6,7 @@ using ImapRx.Configuration;
 using ImapRx.Fetching;
 using ImapRx.Model;
 using ImapRx.Operations;
+using ImapRx.Watching;
 using MailKit;
 using MailKit.Search;
 using MimeKit;
@@ -62,4 +63,10 @@ public interface IImapRxClient : IAsyncDisposable
 
     /// <summary>Deletes exactly these messages (UID EXPUNGE). Cold.</summary>
     IObservable<Unit> Delete(string folder, IReadOnlyCollection<uint> uids, DeleteOptions? options = null);
+
+    /// <summary>HOT, shared: live changes to a folder (IDLE), surviving restarts and reconnects without loss or duplicates.</summary>
+    IObservable<MailboxEvent> Watch(string folder, WatchOptions? options = null);
+
+    /// <summary>HOT, shared: live changes to several folders, merged.</summary>
+    IObservable<MailboxEvent> Watch(IReadOnlyCollection<string> folders, WatchOptions? options = null);
 }

@@ -1,0 +1,322 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Model;
+using ImapRx.Pooling;
+using ImapRx.Resilience;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+
+namespace ImapRx.Watching;
+
+/// <summary>
+/// One watched folder on one dedicated connection: IDLE (or polling), restarts, reconnects with backoff and
+/// gap filling. Its UID bookkeeping outlives connections, which is what makes "exactly once" possible.
+/// </summary>
+internal sealed class FolderWatcher
+{
+    private readonly ImapRxClient _client;
+    private readonly string _folder;
+    private readonly WatchOptions _options;
+    private readonly IScheduler _scheduler;
+    private List<uint> _uids = new(); // in sequence-number order, so index i is message i+1
+    private uint _uidValidity;
+    private uint _lastUid;
+    private ulong _highestModSeq;
+    private bool _initialized;
+    private DateTimeOffset? _lostAt;
+
+    internal FolderWatcher(ImapRxClient client, string folder, WatchOptions options)
+    {
+        _client = client;
+        _folder = folder;
+        _options = options;
+        _scheduler = client.Scheduler;
+    }
+
+    private TimeSpan IdleTimeout => _options.IdleTimeout ?? _client.Account.IdleTimeout;
+
+    internal async Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    {
+        var backoff = BackoffOptions.FromAccount(_client.Account);
+        var attempt = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await RunConnectedAsync(observer, () => attempt = 0, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientErrors.IsTransient(ex))
+            {
+                _lostAt ??= _scheduler.Now;
+                attempt++;
+                if (attempt > backoff.MaxRetries)
+                {
+                    throw;
+                }
+
+                var delay = backoff.DelayFor(attempt);
+                Status(observer, new WatchReconnecting { Attempt = attempt, Delay = delay, Reason = $"{ex.GetType().Name}: {ex.Message}" });
+                await Sleep(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunConnectedAsync(IObserver<MailboxEvent> observer, Action connected, CancellationToken cancellationToken)
+    {
+        // IDLE holds its connection exclusively; the pool closes it on release instead of reusing it.
+        await using var lease = await _client.Pool.LeaseForIdleAsync(_client.Account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var folder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            Status(observer, new WatchConnected { ConnectionId = lease.ConnectionId });
+            await SynchronizeAsync(folder, observer, cancellationToken).ConfigureAwait(false);
+            connected();
+            await WatchLoopAsync(lease, folder, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            lease.Fail(ex);
+            throw;
+        }
+    }
+
+    private async Task WatchLoopAsync(ImapLease lease, IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    {
+        var client = lease.Client;
+        var supportsIdle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        var arrivals = false;
+        CancellationTokenSource? idleStop = null;
+
+        void OnCountChanged(object? sender, EventArgs e)
+        {
+            arrivals = true;
+            idleStop?.Cancel(); // end IDLE now so the new messages are fetched at once
+        }
+
+        void OnExpunged(object? sender, MessageEventArgs e)
+        {
+            if (e.Index < _uids.Count)
+            {
+                var uid = _uids[e.Index];
+                _uids.RemoveAt(e.Index);
+                Emit(observer, new MessagesExpunged { Uids = new[] { uid } });
+            }
+        }
+
+        void OnFlagsChanged(object? sender, MessageFlagsChangedEventArgs e)
+        {
+            var uid = e.UniqueId?.Id ?? (e.Index < _uids.Count ? _uids[e.Index] : 0);
+            if (uid == 0 || uid > _lastUid)
+            {
+                return; // a message we have not announced yet; its arrival will carry its flags
+            }
+
+            if (e.ModSeq is { } modSeq && modSeq > _highestModSeq)
+            {
+                _highestModSeq = modSeq;
+            }
+
+            Emit(observer, new FlagsChanged { Uid = uid, Flags = MessageMapper.FlagNames(e.Flags, e.Keywords), ModSeq = e.ModSeq });
+        }
+
+        folder.CountChanged += OnCountChanged;
+        folder.MessageExpunged += OnExpunged;
+        folder.MessageFlagsChanged += OnFlagsChanged;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (arrivals || folder.Count != _uids.Count)
+                {
+                    arrivals = false;
+                    await CatchUpAsync(folder, observer, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                idleStop = stop;
+                using (_scheduler.Schedule(supportsIdle ? IdleTimeout : _options.PollInterval, () => SafeCancel(stop)))
+                {
+                    lease.Connection.SetState(ImapConnectionState.Idle);
+                    Status(observer, new WatchIdling { IsPolling = !supportsIdle });
+                    if (supportsIdle)
+                    {
+                        await client.IdleAsync(stop.Token, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WaitAsync(stop.Token).ConfigureAwait(false);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        await client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    lease.Connection.SetState(ImapConnectionState.Selected);
+                }
+
+                idleStop = null;
+            }
+        }
+        finally
+        {
+            folder.CountChanged -= OnCountChanged;
+            folder.MessageExpunged -= OnExpunged;
+            folder.MessageFlagsChanged -= OnFlagsChanged;
+        }
+    }
+
+    /// <summary>Brings the UID list up to date: new UIDs above the last one, and a full comparison if counts still differ.</summary>
+    private async Task CatchUpAsync(IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    {
+        var newer = await SearchUidsAsync(folder, _lastUid, cancellationToken).ConfigureAwait(false);
+        if (newer.Count > 0)
+        {
+            _uids.AddRange(newer);
+            _lastUid = newer[newer.Count - 1];
+            await EmitArrivalsAsync(folder, newer, observer, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (folder.Count != _uids.Count)
+        {
+            var current = await SearchUidsAsync(folder, 0, cancellationToken).ConfigureAwait(false);
+            var currentSet = new HashSet<uint>(current);
+            var gone = _uids.Where(u => !currentSet.Contains(u)).ToList();
+            _uids = current;
+            if (gone.Count > 0)
+            {
+                Emit(observer, new MessagesExpunged { Uids = gone });
+            }
+        }
+    }
+
+    /// <summary>First connection: learn the folder. Reconnect: emit what changed while we were away, once, in order.</summary>
+    private async Task SynchronizeAsync(IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    {
+        var current = await SearchUidsAsync(folder, 0, cancellationToken).ConfigureAwait(false);
+        if (!_initialized || folder.UidValidity != _uidValidity)
+        {
+            if (_initialized)
+            {
+                Emit(observer, new UidValidityChanged { OldValue = _uidValidity, NewValue = folder.UidValidity }, folder.UidValidity);
+            }
+
+            _initialized = true;
+            _uidValidity = folder.UidValidity;
+            _uids = current;
+            _lastUid = current.Count > 0 ? current[current.Count - 1] : 0;
+            _highestModSeq = folder.HighestModSeq;
+            ReportResumed(observer, 0, 0, 0);
+            return;
+        }
+
+        var currentSet = new HashSet<uint>(current);
+        var expunged = _uids.Where(u => !currentSet.Contains(u)).ToList();
+        var arrived = current.Where(u => u > _lastUid).ToList();
+        var flagChanges = 0;
+        if (expunged.Count > 0)
+        {
+            Emit(observer, new MessagesExpunged { Uids = expunged });
+        }
+
+        if (folder.Supports(FolderFeature.ModSequences) && _highestModSeq > 0 && folder.HighestModSeq > _highestModSeq)
+        {
+            var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = _highestModSeq };
+            var changed = await folder.FetchAsync(0, -1, request, cancellationToken).ConfigureAwait(false);
+            foreach (var summary in changed.Where(s => s.UniqueId.Id <= _lastUid).OrderBy(s => s.UniqueId.Id))
+            {
+                flagChanges++;
+                Emit(observer, new FlagsChanged
+                {
+                    Uid = summary.UniqueId.Id,
+                    Flags = MessageMapper.FlagNames(summary.Flags ?? MessageFlags.None, summary.Keywords),
+                    ModSeq = summary.ModSeq,
+                });
+            }
+        }
+
+        _uids = current;
+        _highestModSeq = folder.HighestModSeq;
+        if (arrived.Count > 0)
+        {
+            _lastUid = arrived[arrived.Count - 1];
+            await EmitArrivalsAsync(folder, arrived, observer, cancellationToken).ConfigureAwait(false);
+        }
+
+        ReportResumed(observer, arrived.Count, expunged.Count, flagChanges);
+    }
+
+    private void ReportResumed(IObserver<MailboxEvent> observer, int arrived, int expunged, int flagChanges)
+    {
+        if (_lostAt is { } lostAt)
+        {
+            _lostAt = null;
+            Status(observer, new WatchResumed { Gap = _scheduler.Now - lostAt, Arrived = arrived, Expunged = expunged, FlagChanges = flagChanges });
+        }
+    }
+
+    private async Task EmitArrivalsAsync(IMailFolder folder, List<uint> uids, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<MailMessageInfo>? messages = null;
+        if (_options.IncludeSummaries)
+        {
+            var type = FolderTypeClassifier.Classify(folder);
+            var summaries = await folder.FetchAsync(uids.ConvertAll(u => new UniqueId(u)), new FetchRequest(MessageMapper.SummaryItems), cancellationToken).ConfigureAwait(false);
+            messages = summaries.OrderBy(s => s.UniqueId.Id).Select(s => MessageMapper.FromSummary(s, folder.FullName, type, folder.UidValidity)).ToList();
+        }
+
+        Emit(observer, new MessagesArrived { Uids = uids, Messages = messages });
+    }
+
+    private static async Task<List<uint>> SearchUidsAsync(IMailFolder folder, uint afterUid, CancellationToken cancellationToken)
+    {
+        if (folder.Count == 0)
+        {
+            return new List<uint>();
+        }
+
+        var query = afterUid == 0 ? SearchQuery.All : SearchQuery.Uids(new UniqueIdRange(new UniqueId(afterUid + 1), UniqueId.MaxValue));
+        var found = await folder.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+        return found.Select(u => u.Id).Where(u => u > afterUid).OrderBy(u => u).ToList();
+    }
+
+    private void Emit(IObserver<MailboxEvent> observer, MailboxEvent value, uint? uidValidity = null)
+        => observer.OnNext(value with { Folder = _folder, UidValidity = uidValidity ?? _uidValidity, Timestamp = _scheduler.Now });
+
+    private void Status(IObserver<MailboxEvent> observer, MailboxEvent value)
+    {
+        if (_options.IncludeStatusEvents)
+        {
+            Emit(observer, value);
+        }
+    }
+
+    private Task Sleep(TimeSpan delay, CancellationToken cancellationToken)
+        => Observable.Timer(delay, _scheduler).ToTask(cancellationToken);
+
+    private static Task WaitAsync(CancellationToken token)
+    {
+        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => completion.TrySetResult(true));
+        return completion.Task;
+    }
+
+    private static void SafeCancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The IDLE already ended and its token source is gone.
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using ImapRx.Configuration;
+
+namespace ImapRx.Watching;
+
+/// <summary>How a watch keeps its IDLE alive and what its events carry.</summary>
+public sealed class WatchOptions
+{
+    private readonly TimeSpan? _idleTimeout;
+    private readonly TimeSpan _pollInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Restart IDLE after this long; null takes the account's <see cref="ImapAccountOptions.IdleTimeout"/>
+    /// (900 s). Never above 29 minutes (RFC 2177).
+    /// </summary>
+    public TimeSpan? IdleTimeout
+    {
+        get => _idleTimeout;
+        init => _idleTimeout = value is null || (value > TimeSpan.Zero && value <= ImapAccountDefaults.MaxIdleTimeout)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(IdleTimeout), value, "IdleTimeout must be above 0 and at most 29 minutes.");
+    }
+
+    /// <summary>How often to poll (NOOP) on servers without IDLE.</summary>
+    /// <value>The default is 60 seconds; allowed 1 second to 1 hour.</value>
+    public TimeSpan PollInterval
+    {
+        get => _pollInterval;
+        init => _pollInterval = value >= TimeSpan.FromSeconds(1) && value <= TimeSpan.FromHours(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(PollInterval), value, "PollInterval must be between 1 second and 1 hour.");
+    }
+
+    /// <summary>Fetch the summaries of arrived messages into <see cref="Model.MessagesArrived.Messages"/>.</summary>
+    /// <value>The default is false: UIDs only.</value>
+    public bool IncludeSummaries { get; init; }
+
+    /// <summary>Emit the status events (connected, idling, reconnecting, resumed) as well as mailbox changes.</summary>
+    /// <value>The default is true.</value>
+    public bool IncludeStatusEvents { get; init; } = true;
+
+    /// <summary>The account's defaults.</summary>
+    public static WatchOptions Default { get; } = new();
+
+    /// <summary>Gmail drops idle sessions near 10 minutes: restart IDLE every 9.</summary>
+    public static WatchOptions Gmail { get; } = new() { IdleTimeout = TimeSpan.FromMinutes(9) };
+
+    /// <summary>Microsoft 365 / Outlook.com and many NAT gateways cut quiet connections sooner: restart every 4 minutes.</summary>
+    public static WatchOptions Aggressive { get; } = new() { IdleTimeout = TimeSpan.FromMinutes(4) };
+
+    internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}";
+}
