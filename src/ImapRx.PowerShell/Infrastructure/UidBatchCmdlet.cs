@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+
+namespace ImapRx.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base for cmdlets that act on messages piped in one by one: UIDs are collected per folder and acted on
+/// in one command per folder at the end (one STORE/COPY/EXPUNGE per set, not per message).
+/// </summary>
+public abstract class UidBatchCmdlet : ImapCmdlet
+{
+    private readonly Dictionary<string, List<uint>> _byFolder = new();
+
+    /// <summary>The folder; binds from a message's Folder in the pipeline.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completers.FolderNameCompleter))]
+    public string Folder { get; set; } = string.Empty;
+
+    /// <summary>The messages' UIDs; binds from a message's Uid in the pipeline.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, uint.MaxValue)]
+    public uint[] Uid { get; set; } = System.Array.Empty<uint>();
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        if (!_byFolder.TryGetValue(Folder, out var uids))
+        {
+            _byFolder[Folder] = uids = new List<uint>();
+        }
+
+        uids.AddRange(Uid);
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        var session = ResolveSession();
+        foreach (var pair in _byFolder)
+        {
+            Act(session, pair.Key, pair.Value);
+        }
+    }
+
+    /// <summary>Does the work for one folder's UIDs (call ShouldProcess inside).</summary>
+    protected abstract void Act(ImapSession session, string folder, IReadOnlyCollection<uint> uids);
+
+    /// <summary>A short target text for ShouldProcess.</summary>
+    protected static string Describe(string folder, IReadOnlyCollection<uint> uids)
+        => $"{uids.Count} message(s) in '{folder}' (UID {string.Join(",", uids)})";
+}

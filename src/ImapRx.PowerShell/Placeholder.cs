@@ -1,5 +1,0 @@
-namespace ImapRx.PowerShell;
-
-internal static class Placeholder
-{
-}
