@@ -51,20 +51,18 @@ public sealed class GetImapMessageCommand : ImapCmdlet
             Limit = First > 0 ? First : null,
             Bodies = IncludeBody ? BodyFetchMode.TextAndHtml : BodyFetchMode.None,
         };
-        var progress = new ProgressRecord(1, "Get-ImapMessage", $"Fetching from {Folder}");
         var received = 0;
         var completed = Drain(
             session.Client.MessageBatches(Folder, options),
             batch =>
             {
                 received += batch.Count;
-                progress.StatusDescription = $"{received} message(s) from {Folder}";
-                WriteProgress(progress);
+                // A new record each time: hosts may keep the records they were given.
+                WriteProgress(new ProgressRecord(1, "Get-ImapMessage", $"{received} message(s) from {Folder}"));
                 WriteObject(batch, enumerateCollection: true);
             },
             Folder);
-        progress.RecordType = ProgressRecordType.Completed;
-        WriteProgress(progress);
+        WriteProgress(new ProgressRecord(1, "Get-ImapMessage", $"{received} message(s) from {Folder}") { RecordType = ProgressRecordType.Completed });
         if (completed)
         {
             WriteVerbose($"{received} message(s) from {Folder}.");

@@ -16,17 +16,17 @@ public sealed class ImapAccountOptions
 {
     private static int _nextAccountNumber;
 
-    private readonly int _port;
-    private readonly TimeSpan _timeout = ImapAccountDefaults.Timeout;
-    private readonly TimeSpan _idleTimeout = ImapAccountDefaults.IdleTimeout;
-    private readonly int _maxRetries = ImapAccountDefaults.MaxRetries;
-    private readonly TimeSpan _retryDelay = ImapAccountDefaults.RetryDelay;
-    private readonly TimeSpan _maxRetryDelay = ImapAccountDefaults.MaxRetryDelay;
-    private readonly int _maxConnections = ImapAccountDefaults.MaxConnections;
-    private readonly TimeSpan _connectionIdleLifetime = ImapAccountDefaults.ConnectionIdleLifetime;
-    private readonly TimeSpan _healthCheckAfter = ImapAccountDefaults.HealthCheckAfter;
-    private readonly TimeSpan _leaseTimeout = ImapAccountDefaults.LeaseTimeout;
-    private readonly ImapEncryption _encryption = ImapEncryption.Tls;
+    private int _port;
+    private TimeSpan _timeout = ImapAccountDefaults.Timeout;
+    private TimeSpan _idleTimeout = ImapAccountDefaults.IdleTimeout;
+    private int _maxRetries = ImapAccountDefaults.MaxRetries;
+    private TimeSpan _retryDelay = ImapAccountDefaults.RetryDelay;
+    private TimeSpan _maxRetryDelay = ImapAccountDefaults.MaxRetryDelay;
+    private int _maxConnections = ImapAccountDefaults.MaxConnections;
+    private TimeSpan _connectionIdleLifetime = ImapAccountDefaults.ConnectionIdleLifetime;
+    private TimeSpan _healthCheckAfter = ImapAccountDefaults.HealthCheckAfter;
+    private TimeSpan _leaseTimeout = ImapAccountDefaults.LeaseTimeout;
+    private ImapEncryption _encryption = ImapEncryption.Tls;
 
     /// <summary>Creates options for one account.</summary>
     /// <param name="host">The server's host name or IP address.</param>
@@ -75,7 +75,7 @@ public sealed class ImapAccountOptions
     public ImapEncryption Encryption
     {
         get => _encryption;
-        init
+        set
         {
             if (!Enum.IsDefined(typeof(ImapEncryption), value))
             {
@@ -91,7 +91,7 @@ public sealed class ImapAccountOptions
     public int Port
     {
         get => _port != 0 ? _port : Encryption == ImapEncryption.Tls ? ImapAccountDefaults.TlsPort : ImapAccountDefaults.PlainPort;
-        init
+        set
         {
             if (value < 0 || value > 65535)
             {
@@ -107,7 +107,7 @@ public sealed class ImapAccountOptions
     public TimeSpan Timeout
     {
         get => _timeout;
-        init => _timeout = Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), nameof(Timeout));
+        set => _timeout = Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), nameof(Timeout));
     }
 
     /// <summary>How long one IDLE command runs before it is restarted.</summary>
@@ -115,7 +115,7 @@ public sealed class ImapAccountOptions
     public TimeSpan IdleTimeout
     {
         get => _idleTimeout;
-        init => _idleTimeout = Check(value, TimeSpan.FromSeconds(1), ImapAccountDefaults.MaxIdleTimeout, nameof(IdleTimeout));
+        set => _idleTimeout = Check(value, TimeSpan.FromSeconds(1), ImapAccountDefaults.MaxIdleTimeout, nameof(IdleTimeout));
     }
 
     /// <summary>Retries after a transient failure (refused, timed out, DNS, dropped).</summary>
@@ -123,7 +123,7 @@ public sealed class ImapAccountOptions
     public int MaxRetries
     {
         get => _maxRetries;
-        init => _maxRetries = value is >= 0 and <= 100
+        set => _maxRetries = value is >= 0 and <= 100
             ? value
             : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must be between 0 and 100.");
     }
@@ -133,7 +133,7 @@ public sealed class ImapAccountOptions
     public TimeSpan RetryDelay
     {
         get => _retryDelay;
-        init => _retryDelay = Check(value, TimeSpan.Zero, TimeSpan.FromMinutes(10), nameof(RetryDelay));
+        set => _retryDelay = Check(value, TimeSpan.Zero, TimeSpan.FromMinutes(10), nameof(RetryDelay));
     }
 
     /// <summary>The cap on one retry delay.</summary>
@@ -141,7 +141,7 @@ public sealed class ImapAccountOptions
     public TimeSpan MaxRetryDelay
     {
         get => _maxRetryDelay;
-        init => _maxRetryDelay = Check(value, TimeSpan.Zero, TimeSpan.FromHours(1), nameof(MaxRetryDelay));
+        set => _maxRetryDelay = Check(value, TimeSpan.Zero, TimeSpan.FromHours(1), nameof(MaxRetryDelay));
     }
 
     /// <summary>The most connections the pool opens to this account, IDLE connections included.</summary>
@@ -149,7 +149,7 @@ public sealed class ImapAccountOptions
     public int MaxConnections
     {
         get => _maxConnections;
-        init => _maxConnections = value is >= 1 and <= 1000
+        set => _maxConnections = value is >= 1 and <= 1000
             ? value
             : throw new ArgumentOutOfRangeException(nameof(MaxConnections), value, "MaxConnections must be between 1 and 1000.");
     }
@@ -159,7 +159,7 @@ public sealed class ImapAccountOptions
     public TimeSpan ConnectionIdleLifetime
     {
         get => _connectionIdleLifetime;
-        init => _connectionIdleLifetime = Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), nameof(ConnectionIdleLifetime));
+        set => _connectionIdleLifetime = Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), nameof(ConnectionIdleLifetime));
     }
 
     /// <summary>A pooled connection unused for this long is checked with NOOP before reuse.</summary>
@@ -167,7 +167,7 @@ public sealed class ImapAccountOptions
     public TimeSpan HealthCheckAfter
     {
         get => _healthCheckAfter;
-        init => _healthCheckAfter = Check(value, TimeSpan.Zero, TimeSpan.FromDays(1), nameof(HealthCheckAfter));
+        set => _healthCheckAfter = Check(value, TimeSpan.Zero, TimeSpan.FromDays(1), nameof(HealthCheckAfter));
     }
 
     /// <summary>How long a caller waits for a free connection before <see cref="Pooling.ImapLeaseTimeoutException"/>.</summary>
@@ -175,29 +175,29 @@ public sealed class ImapAccountOptions
     public TimeSpan LeaseTimeout
     {
         get => _leaseTimeout;
-        init => _leaseTimeout = Check(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(LeaseTimeout));
+        set => _leaseTimeout = Check(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(LeaseTimeout));
     }
 
     /// <summary>A name for this client in logs and the IMAP ID command; optional.</summary>
-    public string? ClientId { get; init; }
+    public string? ClientId { get; set; }
 
     /// <summary>
     /// Extra certificate authorities to trust for this server (for example a company CA or a test CA).
     /// The chain is still built and checked; these are added as trust anchors, nothing is switched off.
     /// </summary>
-    public IReadOnlyList<X509Certificate2> TrustedCertificateAuthorities { get; init; } = Array.Empty<X509Certificate2>();
+    public IReadOnlyList<X509Certificate2> TrustedCertificateAuthorities { get; set; } = Array.Empty<X509Certificate2>();
 
     /// <summary>
     /// SHA-256 fingerprints (hex) of server certificates to accept even if no CA vouches for them
     /// (certificate pinning). Compared exactly; an expired or wrong-host pinned certificate is still accepted.
     /// </summary>
-    public IReadOnlyList<string> PinnedCertificateSha256 { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> PinnedCertificateSha256 { get; set; } = Array.Empty<string>();
 
     /// <summary>
     /// Your own validation hook. When set it decides alone; it is called with the errors the
     /// platform found, so returning <c>errors == None</c> keeps default behaviour.
     /// </summary>
-    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
 
     /// <summary>Key that identifies the account in the pool: same server, port and user share connections.</summary>
     public string AccountKey => $"{Host.ToLowerInvariant()}:{Port}:{Username}";

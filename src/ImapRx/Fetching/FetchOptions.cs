@@ -9,28 +9,28 @@ public sealed class FetchOptions
     /// <summary>The default batch size.</summary>
     public const int DefaultBatchSize = 500;
 
-    private readonly int _batchSize = DefaultBatchSize;
-    private readonly IReadOnlyCollection<uint>? _uids;
+    private int _batchSize = DefaultBatchSize;
+    private IReadOnlyCollection<uint>? _uids;
 
     /// <summary>Messages per UID FETCH; memory follows this, not the folder size.</summary>
     /// <value>The default is 500; allowed 1 to 10,000.</value>
     public int BatchSize
     {
         get => _batchSize;
-        init => _batchSize = value is >= 1 and <= 10_000
+        set => _batchSize = value is >= 1 and <= 10_000
             ? value
             : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be between 1 and 10000.");
     }
 
     /// <summary>Only messages with a UID greater than this (the spec's <c>start_uid</c> for incremental fetches).</summary>
     /// <value>The default is 0: every message.</value>
-    public uint SinceUid { get; init; }
+    public uint SinceUid { get; set; }
 
     /// <summary>Only these UIDs (in addition to <see cref="SinceUid"/>); null for all. 0 is not a UID.</summary>
     public IReadOnlyCollection<uint>? Uids
     {
         get => _uids;
-        init
+        set
         {
             if (value is not null)
             {
@@ -48,12 +48,12 @@ public sealed class FetchOptions
     }
 
     /// <summary>Stop after this many messages; null for no limit.</summary>
-    public int? Limit { get; init; }
+    public int? Limit { get; set; }
 
     /// <summary>Which bodies to fetch.</summary>
     /// <value>The default is <see cref="BodyFetchMode.None"/>.</value>
-    public BodyFetchMode Bodies { get; init; } = BodyFetchMode.None;
+    public BodyFetchMode Bodies { get; set; } = BodyFetchMode.None;
 
     /// <summary>Shared default instance.</summary>
-    public static FetchOptions Default { get; } = new();
+    public static FetchOptions Default => new();
 }

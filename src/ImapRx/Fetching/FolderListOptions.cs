@@ -5,12 +5,12 @@ public sealed class FolderListOptions
 {
     /// <summary>Only subscribed folders.</summary>
     /// <value>The default is false: every folder.</value>
-    public bool SubscribedOnly { get; init; }
+    public bool SubscribedOnly { get; set; }
 
     /// <summary>Read message counts, UIDVALIDITY and UIDNEXT (LIST-STATUS in one round trip where the server has it).</summary>
     /// <value>The default is true.</value>
-    public bool IncludeCounts { get; init; } = true;
+    public bool IncludeCounts { get; set; } = true;
 
     /// <summary>Shared default instance.</summary>
-    public static FolderListOptions Default { get; } = new();
+    public static FolderListOptions Default => new();
 }

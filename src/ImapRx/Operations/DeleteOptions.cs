@@ -8,8 +8,8 @@ public sealed class DeleteOptions
     /// marked \Deleted in the folder. Without this, deleting there fails with <see cref="System.NotSupportedException"/>.
     /// </summary>
     /// <value>The default is false.</value>
-    public bool AllowExpungeOfAllDeleted { get; init; }
+    public bool AllowExpungeOfAllDeleted { get; set; }
 
     /// <summary>Shared default instance.</summary>
-    public static DeleteOptions Default { get; } = new();
+    public static DeleteOptions Default => new();
 }

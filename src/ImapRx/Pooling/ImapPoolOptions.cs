@@ -12,9 +12,9 @@ public sealed class ImapPoolOptions
     /// (backoff, eviction, lease timeout, health checks, IDLE restarts). Supply a TestScheduler in tests.
     /// </summary>
     /// <value>The default is <see cref="DefaultScheduler.Instance"/>.</value>
-    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+    public IScheduler Scheduler { get; set; } = DefaultScheduler.Instance;
 
     /// <summary>Where log records go.</summary>
     /// <value>The default discards them.</value>
-    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 }

@@ -6,17 +6,17 @@ namespace ImapRx.Resilience;
 /// <summary>How <see cref="ObservableRetryExtensions.RetryWithBackoff{T}(IObservable{T}, BackoffOptions, System.Reactive.Concurrency.IScheduler)"/> waits between attempts.</summary>
 public sealed class BackoffOptions
 {
-    private readonly int _maxRetries = ImapAccountDefaults.MaxRetries;
-    private readonly TimeSpan _initialDelay = ImapAccountDefaults.RetryDelay;
-    private readonly TimeSpan _maxDelay = ImapAccountDefaults.MaxRetryDelay;
-    private readonly double _jitter = 0.2;
+    private int _maxRetries = ImapAccountDefaults.MaxRetries;
+    private TimeSpan _initialDelay = ImapAccountDefaults.RetryDelay;
+    private TimeSpan _maxDelay = ImapAccountDefaults.MaxRetryDelay;
+    private double _jitter = 0.2;
 
     /// <summary>Retries after the first failure; 0 means fail at once.</summary>
     /// <value>The default is 3.</value>
     public int MaxRetries
     {
         get => _maxRetries;
-        init => _maxRetries = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must not be negative.");
+        set => _maxRetries = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must not be negative.");
     }
 
     /// <summary>Delay before the first retry; each later one doubles.</summary>
@@ -24,7 +24,7 @@ public sealed class BackoffOptions
     public TimeSpan InitialDelay
     {
         get => _initialDelay;
-        init => _initialDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(InitialDelay), value, "InitialDelay must not be negative.");
+        set => _initialDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(InitialDelay), value, "InitialDelay must not be negative.");
     }
 
     /// <summary>The cap on one delay.</summary>
@@ -32,7 +32,7 @@ public sealed class BackoffOptions
     public TimeSpan MaxDelay
     {
         get => _maxDelay;
-        init => _maxDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "MaxDelay must not be negative.");
+        set => _maxDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "MaxDelay must not be negative.");
     }
 
     /// <summary>Random spread, as a fraction of the delay: 0.2 means ±20%. 0 gives exact delays.</summary>
@@ -40,15 +40,15 @@ public sealed class BackoffOptions
     public double Jitter
     {
         get => _jitter;
-        init => _jitter = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Jitter), value, "Jitter must be between 0 and 1.");
+        set => _jitter = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Jitter), value, "Jitter must be between 0 and 1.");
     }
 
     /// <summary>Which failures are retried.</summary>
     /// <value>The default is <see cref="TransientErrors.IsTransient"/>.</value>
-    public Func<Exception, bool> ShouldRetry { get; init; } = TransientErrors.IsTransient;
+    public Func<Exception, bool> ShouldRetry { get; set; } = TransientErrors.IsTransient;
 
     /// <summary>Source of randomness for jitter; replace for repeatable tests.</summary>
-    public Func<double> Random { get; init; } = SharedRandom.NextDouble;
+    public Func<double> Random { get; set; } = SharedRandom.NextDouble;
 
     /// <summary>Options taken from an account's retry settings.</summary>
     public static BackoffOptions FromAccount(ImapAccountOptions account) => new()

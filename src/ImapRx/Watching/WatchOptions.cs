@@ -6,8 +6,8 @@ namespace ImapRx.Watching;
 /// <summary>How a watch keeps its IDLE alive and what its events carry.</summary>
 public sealed class WatchOptions
 {
-    private readonly TimeSpan? _idleTimeout;
-    private readonly TimeSpan _pollInterval = TimeSpan.FromSeconds(60);
+    private TimeSpan? _idleTimeout;
+    private TimeSpan _pollInterval = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Restart IDLE after this long; null takes the account's <see cref="ImapAccountOptions.IdleTimeout"/>
@@ -16,7 +16,7 @@ public sealed class WatchOptions
     public TimeSpan? IdleTimeout
     {
         get => _idleTimeout;
-        init => _idleTimeout = value is null || (value > TimeSpan.Zero && value <= ImapAccountDefaults.MaxIdleTimeout)
+        set => _idleTimeout = value is null || (value > TimeSpan.Zero && value <= ImapAccountDefaults.MaxIdleTimeout)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(IdleTimeout), value, "IdleTimeout must be above 0 and at most 29 minutes.");
     }
@@ -26,27 +26,27 @@ public sealed class WatchOptions
     public TimeSpan PollInterval
     {
         get => _pollInterval;
-        init => _pollInterval = value >= TimeSpan.FromSeconds(1) && value <= TimeSpan.FromHours(1)
+        set => _pollInterval = value >= TimeSpan.FromSeconds(1) && value <= TimeSpan.FromHours(1)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(PollInterval), value, "PollInterval must be between 1 second and 1 hour.");
     }
 
     /// <summary>Fetch the summaries of arrived messages into <see cref="Model.MessagesArrived.Messages"/>.</summary>
     /// <value>The default is false: UIDs only.</value>
-    public bool IncludeSummaries { get; init; }
+    public bool IncludeSummaries { get; set; }
 
     /// <summary>Emit the status events (connected, idling, reconnecting, resumed) as well as mailbox changes.</summary>
     /// <value>The default is true.</value>
-    public bool IncludeStatusEvents { get; init; } = true;
+    public bool IncludeStatusEvents { get; set; } = true;
 
     /// <summary>The account's defaults.</summary>
-    public static WatchOptions Default { get; } = new();
+    public static WatchOptions Default => new();
 
     /// <summary>Gmail drops idle sessions near 10 minutes: restart IDLE every 9.</summary>
-    public static WatchOptions Gmail { get; } = new() { IdleTimeout = TimeSpan.FromMinutes(9) };
+    public static WatchOptions Gmail => new() { IdleTimeout = TimeSpan.FromMinutes(9) };
 
     /// <summary>Microsoft 365 / Outlook.com and many NAT gateways cut quiet connections sooner: restart every 4 minutes.</summary>
-    public static WatchOptions Aggressive { get; } = new() { IdleTimeout = TimeSpan.FromMinutes(4) };
+    public static WatchOptions Aggressive => new() { IdleTimeout = TimeSpan.FromMinutes(4) };
 
     internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}";
 }
