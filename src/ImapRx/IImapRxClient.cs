@@ -6,6 +6,7 @@ using ImapRx.Configuration;
 using ImapRx.Fetching;
 using ImapRx.Model;
 using ImapRx.Operations;
+using ImapRx.Sync;
 using ImapRx.Watching;
 using MailKit;
 using MailKit.Search;
@@ -69,4 +70,7 @@ public interface IImapRxClient : IAsyncDisposable
 
     /// <summary>HOT, shared: live changes to several folders, merged.</summary>
     IObservable<MailboxEvent> Watch(IReadOnlyCollection<string> folders, WatchOptions? options = null);
+
+    /// <summary>Cold: changes since the stored checkpoint (reset on UIDVALIDITY change); saves the new checkpoint after delivery.</summary>
+    IObservable<MailboxEvent> Sync(string folder, ISyncStateStore store, SyncOptions? options = null);
 }

@@ -49,13 +49,8 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
             throw new ArgumentException("A folder name is required.", nameof(folder));
         }
 
-        var current = Connection.SelectedFolder;
-        if (current is not null && string.Equals(current.FullName, folder, StringComparison.Ordinal) &&
-            (access == FolderAccess.ReadOnly || current.Access == FolderAccess.ReadWrite))
-        {
-            return current;
-        }
-
+        // Always SELECT again, even when this connection already has the folder selected: another client may have
+        // deleted and recreated it (new UIDVALIDITY) without this session being told, and stale UIDs lose mail.
         var mailFolder = await GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Model;
+using ImapRx.Sync;
+using MailKit;
+using MailKit.Search;
+
+namespace ImapRx;
+
+public sealed partial class ImapRxClient
+{
+    /// <summary>
+    /// Cold: the changes to <paramref name="folder"/> since the checkpoint in <paramref name="store"/>, then a new
+    /// checkpoint. First run: every message as <see cref="MessagesArrived"/>. Later runs: expunges (by comparing
+    /// UID sets), flag changes (CONDSTORE CHANGEDSINCE where offered) and arrivals above the last UID seen.
+    /// When UIDVALIDITY changed it emits <see cref="UidValidityChanged"/> (the reset) and resyncs from scratch,
+    /// never applying old UIDs to the new folder. The checkpoint is saved only after every event was delivered,
+    /// so a crash means re-delivery, never loss.
+    /// </summary>
+    public IObservable<MailboxEvent> Sync(string folder, ISyncStateStore store, SyncOptions? options = null)
+    {
+        CheckFolderName(folder);
+        if (store is null)
+        {
+            throw new ArgumentNullException(nameof(store));
+        }
+
+        options ??= new SyncOptions();
+        var key = options.Key ?? $"{Account.AccountKey}/{folder}";
+        var syncOptions = options;
+        return WithLease<MailboxEvent>(folder, (lease, observer, cancellationToken) => SyncAsync(lease, folder, store, key, syncOptions, observer, cancellationToken));
+    }
+
+    private async Task SyncAsync(Pooling.ImapLease lease, string folder, ISyncStateStore store, string key, SyncOptions options, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    {
+        var checkpoint = await store.LoadAsync(key, cancellationToken).ConfigureAwait(false);
+        var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var validity = mailFolder.UidValidity;
+        MailboxEvent Stamp(MailboxEvent e) => e with { Folder = folder, UidValidity = validity, Timestamp = Scheduler.Now };
+
+        var current = mailFolder.Count == 0
+            ? new List<uint>()
+            : (await mailFolder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false)).Select(u => u.Id).OrderBy(u => u).ToList();
+
+        if (checkpoint is not null && checkpoint.UidValidity != validity)
+        {
+            observer.OnNext(Stamp(new UidValidityChanged { OldValue = checkpoint.UidValidity, NewValue = validity }));
+            checkpoint = null;
+        }
+
+        List<uint> arrived;
+        if (checkpoint is null)
+        {
+            arrived = current;
+        }
+        else
+        {
+            var currentSet = new HashSet<uint>(current);
+            var known = UniqueIdSet.TryParse(checkpoint.KnownUids, out var parsed) ? parsed.Select(u => u.Id) : Enumerable.Empty<uint>();
+            var expunged = known.Where(u => !currentSet.Contains(u)).ToList();
+            if (expunged.Count > 0)
+            {
+                observer.OnNext(Stamp(new MessagesExpunged { Uids = expunged }));
+            }
+
+            if (mailFolder.Supports(FolderFeature.ModSequences) && checkpoint.HighestModSeq > 0 && mailFolder.HighestModSeq > checkpoint.HighestModSeq)
+            {
+                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = checkpoint.HighestModSeq };
+                var changed = await mailFolder.FetchAsync(0, -1, request, cancellationToken).ConfigureAwait(false);
+                foreach (var summary in changed.Where(s => s.UniqueId.Id <= checkpoint.LastSeenUid).OrderBy(s => s.UniqueId.Id))
+                {
+                    observer.OnNext(Stamp(new FlagsChanged
+                    {
+                        Uid = summary.UniqueId.Id,
+                        Flags = MessageMapper.FlagNames(summary.Flags ?? MessageFlags.None, summary.Keywords),
+                        ModSeq = summary.ModSeq,
+                    }));
+                }
+            }
+
+            arrived = current.Where(u => u > checkpoint.LastSeenUid).ToList();
+        }
+
+        var type = FolderTypeClassifier.Classify(mailFolder);
+        for (var offset = 0; offset < arrived.Count; offset += options.BatchSize)
+        {
+            var chunk = arrived.GetRange(offset, Math.Min(options.BatchSize, arrived.Count - offset));
+            IReadOnlyList<MailMessageInfo>? messages = null;
+            if (options.IncludeSummaries)
+            {
+                var summaries = await mailFolder.FetchAsync(chunk.ConvertAll(u => new UniqueId(u)), new FetchRequest(MessageMapper.SummaryItems), cancellationToken).ConfigureAwait(false);
+                messages = summaries.OrderBy(s => s.UniqueId.Id).Select(s => MessageMapper.FromSummary(s, mailFolder.FullName, type, validity)).ToList();
+            }
+
+            observer.OnNext(Stamp(new MessagesArrived { Uids = chunk, Messages = messages }));
+        }
+
+        // Every event above has been delivered (OnNext returned): only now may the checkpoint move. A subscriber
+        // that failed or unsubscribed meanwhile cancelled the token, and then the checkpoint must stay where it was.
+        cancellationToken.ThrowIfCancellationRequested();
+        await store.SaveAsync(
+            key,
+            new SyncCheckpoint
+            {
+                Folder = folder,
+                UidValidity = validity,
+                UidNext = mailFolder.UidNext?.Id ?? (current.Count > 0 ? current[current.Count - 1] + 1 : 1),
+                HighestModSeq = mailFolder.HighestModSeq,
+                LastSeenUid = Math.Max(checkpoint?.LastSeenUid ?? 0, current.Count > 0 ? current[current.Count - 1] : 0),
+                KnownUids = new UniqueIdSet(current.Select(u => new UniqueId(u)), SortOrder.Ascending).ToString(),
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+}
