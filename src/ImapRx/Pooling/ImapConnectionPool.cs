@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImapRx.Configuration;
 using MailKit;
+using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 
 namespace ImapRx.Pooling;
@@ -110,6 +111,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         private readonly SemaphoreSlim _slots;
         private readonly List<ImapConnection> _idle = new();
         private readonly object _gate = new();
+        private readonly Dictionary<ImapConnection, IDisposable> _evictions = new();
+        private readonly Polly.ResiliencePipeline _connectPipeline;
         private int _nextNumber;
         private int _open;
         private int _inUse;
@@ -119,7 +122,13 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             _account = account;
             _owner = owner;
             _slots = new SemaphoreSlim(account.MaxConnections, account.MaxConnections);
+            _connectPipeline = Resilience.ConnectResilience.Create(
+                account,
+                new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
+                (attempt, delay, error) => owner._logger.LogWarning(
+                    "[{Host}:{User}] Connect attempt failed ({Error}); retry {Attempt} in {Delay}", account.Host, account.Username, error?.GetType().Name, attempt, delay));
         }
+
 
         internal ImapPoolStatistics Statistics()
         {
@@ -157,6 +166,10 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             {
                 closing = _idle.ToList();
                 _idle.Clear();
+                foreach (var connection in closing)
+                {
+                    CancelEviction(connection);
+                }
             }
 
             foreach (var connection in closing)
@@ -181,6 +194,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                     }
 
                     _idle.Remove(candidate);
+                    CancelEviction(candidate);
                 }
 
                 if (await IsHealthyAsync(candidate, cancellationToken).ConfigureAwait(false))
@@ -217,6 +231,25 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         }
 
         private async Task<ImapConnection> OpenAsync(CancellationToken cancellationToken)
+        {
+            var attempts = 0;
+            try
+            {
+                return await _connectPipeline.ExecuteAsync(
+                    async token =>
+                    {
+                        attempts++;
+                        return await OpenOnceAsync(token).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Resilience.TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ImapConnectException(_account.Host, _account.Port, attempts, ex);
+            }
+        }
+
+        private async Task<ImapConnection> OpenOnceAsync(CancellationToken cancellationToken)
         {
             var client = ImapConnectionFactory.CreateClient(_account);
             var connection = new ImapConnection(_account, Interlocked.Increment(ref _nextNumber) - 1, client, _owner.Options.Scheduler);
@@ -255,12 +288,40 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 lock (_gate)
                 {
                     _idle.Add(connection);
+
+                    // Evict exactly ConnectionIdleLifetime after the connection went idle, on the pool's clock.
+                    _evictions[connection] = _owner.Options.Scheduler.Schedule(_account.ConnectionIdleLifetime, () => Evict(connection));
                 }
             }
             finally
             {
                 _slots.Release();
             }
+        }
+
+        private void CancelEviction(ImapConnection connection)
+        {
+            if (_evictions.TryGetValue(connection, out var eviction))
+            {
+                eviction.Dispose();
+                _evictions.Remove(connection);
+            }
+        }
+
+        private void Evict(ImapConnection connection)
+        {
+            lock (_gate)
+            {
+                if (!_idle.Remove(connection))
+                {
+                    return; // handed out meanwhile
+                }
+
+                _evictions.Remove(connection);
+            }
+
+            _owner._logger.LogDebug("[{ConnectionId}] Idle for {Lifetime}; evicting", connection.ConnectionId, _account.ConnectionIdleLifetime);
+            _ = CloseAsync(connection).AsTask();
         }
 
         private async ValueTask CloseAsync(ImapConnection connection)

@@ -31,6 +31,8 @@ public static class TransientErrors
             case ImapFolderNotFoundException:
             case FolderNotFoundException:
             case SslHandshakeException:
+            case Pooling.ImapConnectException: // its retries are already spent
+            case ImapUidValidityChangedException:
                 return false;
             case SocketException:
             case IOException:

@@ -105,7 +105,7 @@ public sealed class SearchAndOperationTests(DovecotFixture fixture)
     [Fact]
     public void Search_MalformedString_ThrowsAtCallTimeSayingWhere()
     {
-        var client = new ImapRxClient(new Configuration.ImapAccountOptions("127.0.0.1", "u", Configuration.ImapCredential.FromPassword("p")));
+        var client = new ImapRxClient(new ImapRx.Configuration.ImapAccountOptions("127.0.0.1", "u", ImapRx.Configuration.ImapCredential.FromPassword("p")));
 
         var error = Assert.Throws<ImapSearchSyntaxException>(() => client.Search("INBOX", "FROM \"unterminated"));
 
