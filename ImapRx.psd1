@@ -20,7 +20,8 @@
         'Move-ImapMessage',
         'Remove-ImapMessage',
         'Save-ImapMessage',
-        'Watch-ImapFolder'
+        'Watch-ImapFolder',
+        'Sync-ImapFolder'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -20,7 +20,8 @@ Describe 'ImapRx module' {
 
     It 'has help with an example for <_>' -ForEach @(
         'Connect-ImapServer', 'Disconnect-ImapServer', 'Get-ImapFolder', 'Get-ImapMessage', 'Search-ImapMessage',
-        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage', 'Watch-ImapFolder'
+        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage', 'Watch-ImapFolder',
+        'Sync-ImapFolder'
     ) {
         (Get-Help $_).examples | Should -Not -BeNullOrEmpty
     }

@@ -177,4 +177,30 @@ public sealed class CmdletTests(DovecotFixture fixture)
         // The watch's dedicated connection is gone once the cmdlet stopped.
         Assert.Equal(0, await fixture.Server.WaitForConnectionsAsync(0, user.Name, TimeSpan.FromSeconds(15)));
     }
+
+    [DovecotFact]
+    public async Task SyncImapFolder_SecondRun_ReportsOnlyNewMessages()
+    {
+        var (host, user) = await ConnectedAsync(messages: 3);
+        using var _ = host;
+        var state = Directory.CreateTempSubdirectory("imaprx-pssync-").FullName;
+        try
+        {
+            var vars = new Dictionary<string, object?> { ["state"] = state };
+            var first = host.Run("Sync-ImapFolder -Folder INBOX -StatePath $state", vars).Objects<MessagesArrived>();
+            await using (var other = await SandboxClient.ConnectAsync(fixture.Server, user))
+            {
+                await other.AppendAsync("INBOX", new CorpusGenerator(40).CreateSmallMessage(0));
+            }
+
+            var second = host.Run("Sync-ImapFolder -Folder INBOX -StatePath $state", vars).Objects<MessagesArrived>();
+
+            Assert.Equal(new uint[] { 1, 2, 3 }, first.SelectMany(e => e.Uids));
+            Assert.Equal(new uint[] { 4 }, Assert.Single(second).Uids);
+        }
+        finally
+        {
+            Directory.Delete(state, true);
+        }
+    }
 }

@@ -8,7 +8,7 @@ public sealed class ModuleManifestTests
     private static readonly string[] Cmdlets =
     {
         "Connect-ImapServer", "Disconnect-ImapServer", "Get-ImapFolder", "Get-ImapMessage", "Search-ImapMessage",
-        "Set-ImapMessageFlag", "Copy-ImapMessage", "Move-ImapMessage", "Remove-ImapMessage", "Save-ImapMessage", "Watch-ImapFolder",
+        "Set-ImapMessageFlag", "Copy-ImapMessage", "Move-ImapMessage", "Remove-ImapMessage", "Save-ImapMessage", "Watch-ImapFolder", "Sync-ImapFolder",
     };
 
     [Fact]
