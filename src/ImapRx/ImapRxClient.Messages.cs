@@ -6,6 +6,7 @@ using System.Reactive.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ImapRx.Fetching;
+using ImapRx.Internal;
 using ImapRx.Model;
 using ImapRx.Pooling;
 using ImapRx.Resilience;
@@ -138,21 +139,10 @@ public sealed partial class ImapRxClient
         }
     }
 
-    private static async Task<List<uint>> SelectUidsAsync(IMailFolder folder, FetchOptions options, uint afterUid, CancellationToken cancellationToken)
-    {
-        if (options.Uids is { } wanted)
-        {
-            return wanted.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList();
-        }
-
-        var query = afterUid == 0
-            ? SearchQuery.All
-            : SearchQuery.Uids(new UniqueIdRange(new UniqueId(afterUid + 1), UniqueId.MaxValue));
-        var found = await folder.SearchAsync(query, cancellationToken).ConfigureAwait(false);
-
-        // "n:*" always matches the highest UID, even below n: filter.
-        return found.Select(u => u.Id).Where(u => u > afterUid).OrderBy(u => u).ToList();
-    }
+    private static Task<List<uint>> SelectUidsAsync(IMailFolder folder, FetchOptions options, uint afterUid, CancellationToken cancellationToken)
+        => options.Uids is { } wanted
+            ? Task.FromResult(wanted.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList())
+            : FolderQueries.UidsAfterAsync(folder, afterUid, cancellationToken);
 
     private static async Task<MailMessageInfo> WithBodiesAsync(IMailFolder folder, IMessageSummary summary, MailMessageInfo info, CancellationToken cancellationToken)
     {

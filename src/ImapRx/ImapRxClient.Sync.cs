@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImapRx.Internal;
 using ImapRx.Model;
 using ImapRx.Sync;
 using MailKit;
-using MailKit.Search;
 
 namespace ImapRx;
 
@@ -41,9 +41,7 @@ public sealed partial class ImapRxClient
         var validity = mailFolder.UidValidity;
         MailboxEvent Stamp(MailboxEvent e) => e with { Folder = folder, UidValidity = validity, Timestamp = Scheduler.Now };
 
-        var current = mailFolder.Count == 0
-            ? new List<uint>()
-            : (await mailFolder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false)).Select(u => u.Id).OrderBy(u => u).ToList();
+        var current = await FolderQueries.UidsAfterAsync(mailFolder, 0, cancellationToken).ConfigureAwait(false);
 
         if (checkpoint is not null && checkpoint.UidValidity != validity)
         {
@@ -66,35 +64,18 @@ public sealed partial class ImapRxClient
                 observer.OnNext(Stamp(new MessagesExpunged { Uids = expunged }));
             }
 
-            if (mailFolder.Supports(FolderFeature.ModSequences) && checkpoint.HighestModSeq > 0 && mailFolder.HighestModSeq > checkpoint.HighestModSeq)
+            foreach (var change in await FolderQueries.FlagChangesSinceAsync(mailFolder, checkpoint.HighestModSeq, checkpoint.LastSeenUid, cancellationToken).ConfigureAwait(false))
             {
-                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = checkpoint.HighestModSeq };
-                var changed = await mailFolder.FetchAsync(0, -1, request, cancellationToken).ConfigureAwait(false);
-                foreach (var summary in changed.Where(s => s.UniqueId.Id <= checkpoint.LastSeenUid).OrderBy(s => s.UniqueId.Id))
-                {
-                    observer.OnNext(Stamp(new FlagsChanged
-                    {
-                        Uid = summary.UniqueId.Id,
-                        Flags = MessageMapper.FlagNames(summary.Flags ?? MessageFlags.None, summary.Keywords),
-                        ModSeq = summary.ModSeq,
-                    }));
-                }
+                observer.OnNext(Stamp(change));
             }
 
             arrived = current.Where(u => u > checkpoint.LastSeenUid).ToList();
         }
 
-        var type = FolderTypeClassifier.Classify(mailFolder);
         for (var offset = 0; offset < arrived.Count; offset += options.BatchSize)
         {
             var chunk = arrived.GetRange(offset, Math.Min(options.BatchSize, arrived.Count - offset));
-            IReadOnlyList<MailMessageInfo>? messages = null;
-            if (options.IncludeSummaries)
-            {
-                var summaries = await mailFolder.FetchAsync(chunk.ConvertAll(u => new UniqueId(u)), new FetchRequest(MessageMapper.SummaryItems), cancellationToken).ConfigureAwait(false);
-                messages = summaries.OrderBy(s => s.UniqueId.Id).Select(s => MessageMapper.FromSummary(s, mailFolder.FullName, type, validity)).ToList();
-            }
-
+            var messages = options.IncludeSummaries ? await FolderQueries.SummariesAsync(mailFolder, chunk, cancellationToken).ConfigureAwait(false) : null;
             observer.OnNext(Stamp(new MessagesArrived { Uids = chunk, Messages = messages }));
         }
 

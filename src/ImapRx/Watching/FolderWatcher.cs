@@ -6,12 +6,12 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Threading;
 using System.Threading.Tasks;
+using ImapRx.Internal;
 using ImapRx.Model;
 using ImapRx.Pooling;
 using ImapRx.Resilience;
 using MailKit;
 using MailKit.Net.Imap;
-using MailKit.Search;
 
 namespace ImapRx.Watching;
 
@@ -176,7 +176,7 @@ internal sealed class FolderWatcher
     /// <summary>Brings the UID list up to date: new UIDs above the last one, and a full comparison if counts still differ.</summary>
     private async Task CatchUpAsync(IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
     {
-        var newer = await SearchUidsAsync(folder, _lastUid, cancellationToken).ConfigureAwait(false);
+        var newer = await FolderQueries.UidsAfterAsync(folder, _lastUid, cancellationToken).ConfigureAwait(false);
         if (newer.Count > 0)
         {
             _uids.AddRange(newer);
@@ -186,7 +186,7 @@ internal sealed class FolderWatcher
 
         if (folder.Count != _uids.Count)
         {
-            var current = await SearchUidsAsync(folder, 0, cancellationToken).ConfigureAwait(false);
+            var current = await FolderQueries.UidsAfterAsync(folder, 0, cancellationToken).ConfigureAwait(false);
             var currentSet = new HashSet<uint>(current);
             var gone = _uids.Where(u => !currentSet.Contains(u)).ToList();
             _uids = current;
@@ -200,7 +200,7 @@ internal sealed class FolderWatcher
     /// <summary>First connection: learn the folder. Reconnect: emit what changed while we were away, once, in order.</summary>
     private async Task SynchronizeAsync(IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
     {
-        var current = await SearchUidsAsync(folder, 0, cancellationToken).ConfigureAwait(false);
+        var current = await FolderQueries.UidsAfterAsync(folder, 0, cancellationToken).ConfigureAwait(false);
         if (!_initialized || folder.UidValidity != _uidValidity)
         {
             if (_initialized)
@@ -226,20 +226,10 @@ internal sealed class FolderWatcher
             Emit(observer, new MessagesExpunged { Uids = expunged });
         }
 
-        if (folder.Supports(FolderFeature.ModSequences) && _highestModSeq > 0 && folder.HighestModSeq > _highestModSeq)
+        foreach (var change in await FolderQueries.FlagChangesSinceAsync(folder, _highestModSeq, _lastUid, cancellationToken).ConfigureAwait(false))
         {
-            var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = _highestModSeq };
-            var changed = await folder.FetchAsync(0, -1, request, cancellationToken).ConfigureAwait(false);
-            foreach (var summary in changed.Where(s => s.UniqueId.Id <= _lastUid).OrderBy(s => s.UniqueId.Id))
-            {
-                flagChanges++;
-                Emit(observer, new FlagsChanged
-                {
-                    Uid = summary.UniqueId.Id,
-                    Flags = MessageMapper.FlagNames(summary.Flags ?? MessageFlags.None, summary.Keywords),
-                    ModSeq = summary.ModSeq,
-                });
-            }
+            flagChanges++;
+            Emit(observer, change);
         }
 
         _uids = current;
@@ -264,27 +254,8 @@ internal sealed class FolderWatcher
 
     private async Task EmitArrivalsAsync(IMailFolder folder, List<uint> uids, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MailMessageInfo>? messages = null;
-        if (_options.IncludeSummaries)
-        {
-            var type = FolderTypeClassifier.Classify(folder);
-            var summaries = await folder.FetchAsync(uids.ConvertAll(u => new UniqueId(u)), new FetchRequest(MessageMapper.SummaryItems), cancellationToken).ConfigureAwait(false);
-            messages = summaries.OrderBy(s => s.UniqueId.Id).Select(s => MessageMapper.FromSummary(s, folder.FullName, type, folder.UidValidity)).ToList();
-        }
-
+        var messages = _options.IncludeSummaries ? await FolderQueries.SummariesAsync(folder, uids, cancellationToken).ConfigureAwait(false) : null;
         Emit(observer, new MessagesArrived { Uids = uids, Messages = messages });
-    }
-
-    private static async Task<List<uint>> SearchUidsAsync(IMailFolder folder, uint afterUid, CancellationToken cancellationToken)
-    {
-        if (folder.Count == 0)
-        {
-            return new List<uint>();
-        }
-
-        var query = afterUid == 0 ? SearchQuery.All : SearchQuery.Uids(new UniqueIdRange(new UniqueId(afterUid + 1), UniqueId.MaxValue));
-        var found = await folder.SearchAsync(query, cancellationToken).ConfigureAwait(false);
-        return found.Select(u => u.Id).Where(u => u > afterUid).OrderBy(u => u).ToList();
     }
 
     private void Emit(IObserver<MailboxEvent> observer, MailboxEvent value, uint? uidValidity = null)

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Model;
+using MailKit;
+using MailKit.Search;
+
+namespace ImapRx.Internal;
+
+/// <summary>The folder reads that fetches, watches and syncs share.</summary>
+internal static class FolderQueries
+{
+    /// <summary>UIDs above <paramref name="afterUid"/> (all when 0), ascending.</summary>
+    internal static async Task<List<uint>> UidsAfterAsync(IMailFolder folder, uint afterUid, CancellationToken cancellationToken)
+    {
+        if (folder.Count == 0)
+        {
+            return new List<uint>();
+        }
+
+        var query = afterUid == 0 ? SearchQuery.All : SearchQuery.Uids(new UniqueIdRange(new UniqueId(afterUid + 1), UniqueId.MaxValue));
+        var found = await folder.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+
+        // "n:*" always matches the highest UID, even below n: filter.
+        return found.Select(u => u.Id).Where(u => u > afterUid).OrderBy(u => u).ToList();
+    }
+
+    /// <summary>Flag changes since <paramref name="modSeq"/> (CONDSTORE CHANGEDSINCE) for UIDs up to <paramref name="maxUid"/>, ascending; empty without CONDSTORE.</summary>
+    internal static async Task<List<FlagsChanged>> FlagChangesSinceAsync(IMailFolder folder, ulong modSeq, uint maxUid, CancellationToken cancellationToken)
+    {
+        if (!folder.Supports(FolderFeature.ModSequences) || modSeq == 0 || folder.HighestModSeq <= modSeq)
+        {
+            return new List<FlagsChanged>();
+        }
+
+        var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = modSeq };
+        var changed = await folder.FetchAsync(0, -1, request, cancellationToken).ConfigureAwait(false);
+        return changed.Where(s => s.UniqueId.Id <= maxUid).OrderBy(s => s.UniqueId.Id).Select(s => new FlagsChanged
+        {
+            Uid = s.UniqueId.Id,
+            Flags = MessageMapper.FlagNames(s.Flags ?? MessageFlags.None, s.Keywords),
+            ModSeq = s.ModSeq,
+        }).ToList();
+    }
+
+    /// <summary>Summaries of <paramref name="uids"/> as model objects, in UID order.</summary>
+    internal static async Task<List<MailMessageInfo>> SummariesAsync(IMailFolder folder, IList<uint> uids, CancellationToken cancellationToken)
+    {
+        var type = FolderTypeClassifier.Classify(folder);
+        var summaries = await folder.FetchAsync(uids.Select(u => new UniqueId(u)).ToList(), new FetchRequest(MessageMapper.SummaryItems), cancellationToken).ConfigureAwait(false);
+        return summaries.OrderBy(s => s.UniqueId.Id).Select(s => MessageMapper.FromSummary(s, folder.FullName, type, folder.UidValidity)).ToList();
+    }
+}
