@@ -7,6 +7,7 @@ using ImapRx.Internal;
 using ImapRx.Model;
 using ImapRx.Sync;
 using MailKit;
+using MailKit.Search;
 
 namespace ImapRx;
 
