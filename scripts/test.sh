@@ -9,13 +9,10 @@ bash scripts/install-dovecot.sh || exit 1
 log=$(mktemp)
 dotnet test ImapRx.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# dotnet test's own summary line: "Passed!  - Failed:     0, Passed:   416, Skipped:     0, Total: ..."
-summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -n 1)
-rm -f "$log"
-if [[ -n "$summary" ]]; then
-  failed=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
-  passed=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
-  skipped=$(sed -E 's/.*Skipped: +([0-9]+),.*/\1/' <<<"$summary")
-  echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+# dotnet test's summary: "Total tests: N" then "     Passed: N", "     Failed: N", "    Skipped: N" (absent when 0).
+count() { grep -E "^ +$1: +[0-9]+$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+if grep -qE '^Total tests: +[0-9]+' "$log"; then
+  echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
+rm -f "$log"
 exit "$status"
