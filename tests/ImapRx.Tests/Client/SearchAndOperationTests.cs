@@ -24,6 +24,11 @@ public sealed class SearchAndOperationTests(DovecotFixture fixture)
             message.Cc.Add(MailboxAddress.Parse(cc));
             message.Date = Day1.AddDays(day);
             message.Headers.Add("X-Tag", "tag" + day);
+            if (day == 3)
+            {
+                message.Bcc.Add(MailboxAddress.Parse("hidden@example.com"));
+            }
+
             await other.AppendAsync("INBOX", message, flags);
         }
 
@@ -47,6 +52,14 @@ public sealed class SearchAndOperationTests(DovecotFixture fixture)
     [InlineData("FROM \"john@example.com\"", new uint[] { 1, 3 })]
     [InlineData("TO team@example.com", new uint[] { 3, 5 })]
     [InlineData("CC cc3@example.com", new uint[] { 4, 6 })]
+    [InlineData("BCC hidden@example.com", new uint[] { 4 })]
+    [InlineData("UNANSWERED", new uint[] { 1, 2, 3, 5, 6 })]
+    [InlineData("UNDELETED", new uint[] { 1, 2, 3, 4, 6 })]
+    [InlineData("DRAFT", new uint[] { })]
+    [InlineData("UNDRAFT", new uint[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData("UNKEYWORD $Label1", new uint[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData("NOT (FROM ann@example.com OR SEEN FLAGGED)", new uint[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData("NOT (FROM john@example.com OR SEEN FLAGGED)", new uint[] { 2, 4, 5, 6 })]
     [InlineData("SUBJECT report", new uint[] { 1, 3 })]
     [InlineData("SUBJECT \"Réunion\"", new uint[] { 6 })]
     [InlineData("BODY tacos", new uint[] { 2, 5 })]
