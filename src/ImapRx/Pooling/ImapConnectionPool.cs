@@ -108,7 +108,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
     {
         private readonly ImapAccountOptions _account;
         private readonly ImapConnectionPool _owner;
-        private readonly SemaphoreSlim _slots;
+        private readonly FifoGate _slots;
         private readonly List<ImapConnection> _idle = new();
         private readonly object _gate = new();
         private readonly Dictionary<ImapConnection, IDisposable> _evictions = new();
@@ -121,7 +121,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             _account = account;
             _owner = owner;
-            _slots = new SemaphoreSlim(account.MaxConnections, account.MaxConnections);
+            _slots = new FifoGate(account.MaxConnections, owner.Options.Scheduler);
             _connectPipeline = Resilience.ConnectResilience.Create(
                 account,
                 new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
@@ -134,7 +134,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             lock (_gate)
             {
-                return new ImapPoolStatistics(Volatile.Read(ref _open), Volatile.Read(ref _inUse), _idle.Count);
+                return new ImapPoolStatistics(Volatile.Read(ref _open), Volatile.Read(ref _inUse), _idle.Count, _slots.Waiting);
             }
         }
 
