@@ -56,6 +56,12 @@ public abstract class ImapCredential
 
     /// <inheritdoc/>
     public abstract override string ToString();
+
+    /// <summary>
+    /// Identifies the secret for pooling without revealing it: connections authenticated with one secret are never
+    /// handed to a caller holding another. Never logged.
+    /// </summary>
+    internal abstract string PoolIdentity { get; }
 }
 
 /// <summary>The SASL mechanism used for OAuth2.</summary>
@@ -70,9 +76,16 @@ public enum OAuth2Mechanism
 
 internal sealed class PasswordCredential : ImapCredential
 {
-    internal PasswordCredential(string password) => Password = password;
+    internal PasswordCredential(string password)
+    {
+        Password = password;
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        PoolIdentity = "pw:" + BitConverter.ToString(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(password))).Replace("-", string.Empty);
+    }
 
     internal string Password { get; }
+
+    internal override string PoolIdentity { get; }
 
     public override string ToString() => "Password(****)";
 }
@@ -88,6 +101,9 @@ internal sealed class OAuth2Credential : ImapCredential
     internal Func<bool, CancellationToken, ValueTask<string>> Provider { get; }
 
     internal OAuth2Mechanism Mechanism { get; }
+
+    // Tokens change over time; the provider instance is the identity.
+    internal override string PoolIdentity { get; } = "oauth:" + Guid.NewGuid().ToString("N");
 
     public override string ToString() => $"OAuth2({Mechanism}, token ****)";
 }

@@ -10,13 +10,14 @@ namespace ImapRx.Pooling;
 /// <summary>Opens, secures and authenticates one MailKit connection for an account.</summary>
 internal static class ImapConnectionFactory
 {
-    internal static ImapClient CreateClient(ImapAccountOptions account)
+    internal static ImapClient CreateClient(ImapAccountOptions account, Func<string, System.IO.Stream>? protocolLog = null, string? connectionId = null)
     {
-        var client = new ImapClient
-        {
-            Timeout = (int)account.Timeout.TotalMilliseconds,
-            CheckCertificateRevocation = false,
-        };
+        // The wire log always redacts LOGIN and AUTHENTICATE payloads.
+        var client = protocolLog is null
+            ? new ImapClient()
+            : new ImapClient(new MailKit.ProtocolLogger(protocolLog(connectionId ?? account.Host), leaveOpen: false) { RedactSecrets = true });
+        client.Timeout = (int)account.Timeout.TotalMilliseconds;
+        client.CheckCertificateRevocation = false;
 
         var validation = CertificateValidator.Create(account);
         if (validation is not null)

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using ImapRx.Configuration;
 using MailKit;
 using System.Reactive.Concurrency;
+using ImapRx.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace ImapRx.Pooling;
@@ -68,7 +69,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
     {
         var targets = account is null
             ? _accounts.Values.ToList()
-            : _accounts.TryGetValue(account.AccountKey, out var one) ? new List<AccountPool> { one } : new List<AccountPool>();
+            : _accounts.TryGetValue(PoolKey(account), out var one) ? new List<AccountPool> { one } : new List<AccountPool>();
         foreach (var pool in targets)
         {
             await pool.ClearIdleAsync().ConfigureAwait(false);
@@ -77,7 +78,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
     /// <summary>Counts for one account: open connections, leases in use.</summary>
     public ImapPoolStatistics GetStatistics(ImapAccountOptions account)
-        => _accounts.TryGetValue(account.AccountKey, out var pool) ? pool.Statistics() : new ImapPoolStatistics(0, 0, 0);
+        => _accounts.TryGetValue(PoolKey(account), out var pool) ? pool.Statistics() : new ImapPoolStatistics(0, 0, 0);
 
     /// <summary>Closes every idle connection; leases still out are closed when released.</summary>
     public async ValueTask DisposeAsync()
@@ -94,7 +95,11 @@ public sealed class ImapConnectionPool : IAsyncDisposable
     }
 
     private AccountPool GetAccount(ImapAccountOptions account)
-        => _accounts.GetOrAdd(account.AccountKey, _ => new AccountPool(account, this));
+        => _accounts.GetOrAdd(PoolKey(account), _ => new AccountPool(account, this));
+
+    // Same server, port and user share connections only when they also hold the same secret: a wrong password
+    // must never be handed a connection someone else authenticated.
+    private static string PoolKey(ImapAccountOptions account) => account.AccountKey + "\u0001" + account.Credential.PoolIdentity;
 
     private void ThrowIfDisposed()
     {
@@ -125,8 +130,11 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             _connectPipeline = Resilience.ConnectResilience.Create(
                 account,
                 new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
-                (attempt, delay, error) => owner._logger.LogWarning(
-                    "[{Host}:{User}] Connect attempt failed ({Error}); retry {Attempt} in {Delay}", account.Host, account.Username, error?.GetType().Name, attempt, delay));
+                (attempt, delay, error) =>
+                {
+                    ImapRxDiagnostics.RetryCount.Add(1);
+                    Log.ConnectRetry(owner._logger, $"{account.Host}:{account.Username}", attempt, delay, error);
+                });
         }
 
 
@@ -140,7 +148,20 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
         internal async ValueTask<ImapLease> LeaseAsync(string? preferredFolder, bool isIdleLease, CancellationToken cancellationToken)
         {
-            if (!await _slots.WaitAsync(_account.LeaseTimeout, cancellationToken).ConfigureAwait(false))
+            var started = _owner.Options.Scheduler.Now;
+            ImapRxDiagnostics.Waiting.Add(1);
+            bool granted;
+            try
+            {
+                granted = await _slots.WaitAsync(_account.LeaseTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ImapRxDiagnostics.Waiting.Add(-1);
+                ImapRxDiagnostics.WaitTime.Record((_owner.Options.Scheduler.Now - started).TotalMilliseconds);
+            }
+
+            if (!granted)
             {
                 throw new ImapLeaseTimeoutException(_account.AccountKey, _account.LeaseTimeout, _account.MaxConnections);
             }
@@ -150,6 +171,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 var connection = await TakeIdleAsync(preferredFolder, cancellationToken).ConfigureAwait(false)
                                  ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _inUse);
+                ImapRxDiagnostics.InUse.Add(1);
                 return new ImapLease(connection, isIdleLease, ReleaseAsync);
             }
             catch
@@ -225,7 +247,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                _owner._logger.LogDebug(ex, "[{ConnectionId}] Health check failed; discarding", connection.ConnectionId);
+                Log.HealthCheckFailed(_owner._logger, connection.ConnectionId, ex);
                 return false;
             }
         }
@@ -233,6 +255,9 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         private async Task<ImapConnection> OpenAsync(CancellationToken cancellationToken)
         {
             var attempts = 0;
+            using var activity = ImapRxDiagnostics.Source.StartActivity("imaprx.connect", System.Diagnostics.ActivityKind.Client);
+            activity?.SetTag("server.address", _account.Host);
+            activity?.SetTag("server.port", _account.Port);
             try
             {
                 return await _connectPipeline.ExecuteAsync(
@@ -251,8 +276,9 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
         private async Task<ImapConnection> OpenOnceAsync(CancellationToken cancellationToken)
         {
-            var client = ImapConnectionFactory.CreateClient(_account);
-            var connection = new ImapConnection(_account, Interlocked.Increment(ref _nextNumber) - 1, client, _owner.Options.Scheduler);
+            var number = Interlocked.Increment(ref _nextNumber) - 1;
+            var client = ImapConnectionFactory.CreateClient(_account, _owner.Options.ProtocolLog, $"{_account.Host}:{_account.Username}#{number}");
+            var connection = new ImapConnection(_account, number, client, _owner.Options.Scheduler);
             connection.SetState(ImapConnectionState.Connecting);
             try
             {
@@ -267,7 +293,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
             connection.SetState(ImapConnectionState.Authenticated);
             Interlocked.Increment(ref _open);
-            _owner._logger.LogInformation("[{ConnectionId}] Connected to {Host}", connection.ConnectionId, _account.Host);
+            ImapRxDiagnostics.OpenConnections.Add(1);
+            Log.Connected(_owner._logger, connection.ConnectionId, _account.Host, _account.Port);
             return connection;
         }
 
@@ -275,11 +302,17 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             var connection = lease.Connection;
             Interlocked.Decrement(ref _inUse);
+            ImapRxDiagnostics.InUse.Add(-1);
             try
             {
                 // IDLE holds its connection exclusively; it is closed rather than handed to someone else mid-IDLE.
                 if (lease.IsInvalidated || lease.IsIdleLease || connection.IsBroken || Volatile.Read(ref _owner._disposed) != 0)
                 {
+                    if (lease.IsInvalidated || connection.IsBroken)
+                    {
+                        Log.Discarded(_owner._logger, connection.ConnectionId);
+                    }
+
                     await CloseAsync(connection).ConfigureAwait(false);
                     return;
                 }
@@ -320,13 +353,15 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 _evictions.Remove(connection);
             }
 
-            _owner._logger.LogDebug("[{ConnectionId}] Idle for {Lifetime}; evicting", connection.ConnectionId, _account.ConnectionIdleLifetime);
+            ImapRxDiagnostics.EvictionCount.Add(1);
+            Log.Evicted(_owner._logger, connection.ConnectionId, _account.ConnectionIdleLifetime);
             _ = CloseAsync(connection).AsTask();
         }
 
         private async ValueTask CloseAsync(ImapConnection connection)
         {
             Interlocked.Decrement(ref _open);
+            ImapRxDiagnostics.OpenConnections.Add(-1);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }

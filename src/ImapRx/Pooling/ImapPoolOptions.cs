@@ -17,4 +17,11 @@ public sealed class ImapPoolOptions
     /// <summary>Where log records go.</summary>
     /// <value>The default discards them.</value>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// Opt-in wire log: called with each new connection's id (<c>host:user#n</c>), returns the stream that
+    /// connection's IMAP traffic is written to. Passwords, tokens and AUTHENTICATE payloads are always redacted.
+    /// </summary>
+    /// <value>The default is null: no wire log.</value>
+    public System.Func<string, System.IO.Stream>? ProtocolLog { get; set; }
 }

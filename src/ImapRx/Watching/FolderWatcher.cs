@@ -148,6 +148,7 @@ internal sealed class FolderWatcher
                 {
                     lease.Connection.SetState(ImapConnectionState.Idle);
                     Status(observer, new WatchIdling { IsPolling = !supportsIdle });
+                    Diagnostics.Log.IdleStarted(_client.Logger, lease.ConnectionId, _folder);
                     if (supportsIdle)
                     {
                         await client.IdleAsync(stop.Token, cancellationToken).ConfigureAwait(false);
