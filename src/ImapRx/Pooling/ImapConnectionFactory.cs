@@ -44,6 +44,11 @@ internal static class ImapConnectionFactory
         {
             await client.ConnectAsync(account.Host, account.Port, ToSocketOptions(account.Encryption), cancellationToken).ConfigureAwait(false);
             await AuthenticateAsync(client, account, cancellationToken).ConfigureAwait(false);
+            if (account.ClientId is { Length: > 0 } clientId && client.Capabilities.HasFlag(ImapCapabilities.Id))
+            {
+                // RFC 2971 ID: lets the server's logs name this client.
+                await client.IdentifyAsync(new ImapImplementation { Name = clientId, Version = "ImapRx" }, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {

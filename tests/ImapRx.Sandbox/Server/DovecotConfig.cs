@@ -30,6 +30,8 @@ internal static class DovecotConfig
             disable_plaintext_auth = no
             auth_mechanisms = plain login
             # Every login attempt, failed or not, leaves a "Performing passdb lookup" line naming the user.
+            # Log what clients send with the IMAP ID command (tests check ImapRx identifies itself).
+            imap_id_log = *
             auth_verbose = yes
             auth_debug = yes
             auth_failure_delay = {{(int)options.AuthFailureDelay.TotalSeconds}} secs

@@ -199,4 +199,24 @@ public sealed class ImapConnectionPoolTests(DovecotFixture fixture)
         Assert.Contains("MaxConnections", error.Message);
         Assert.Equal(1, pool.GetStatistics(account).LeasesInUse);
     }
+
+    [DovecotFact]
+    public async Task LeaseAsync_ClientId_IsSentWithTheImapIdCommand()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var pool = new ImapConnectionPool();
+        var account = new ImapAccountOptions(Server.Host, user.Name, ImapCredential.FromPassword(user.Password))
+        {
+            Port = Server.TlsPort,
+            TrustedCertificateAuthorities = new[] { Server.CaCertificate },
+            ClientId = "nightly-archiver",
+        };
+
+        await using (var lease = await pool.LeaseAsync(account))
+        {
+            await lease.Client.NoOpAsync();
+        }
+
+        Assert.Equal(1, await Server.WaitForLogLinesAsync("nightly-archiver", 1, TimeSpan.FromSeconds(10)));
+    }
 }
