@@ -219,4 +219,26 @@ public sealed class ImapConnectionPoolTests(DovecotFixture fixture)
 
         Assert.Equal(1, await Server.WaitForLogLinesAsync("nightly-archiver", 1, TimeSpan.FromSeconds(10)));
     }
+
+    [DovecotFact]
+    public async Task States_LeaseLifecycle_StreamsAuthenticatedSelectedErrorDisconnected()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var pool = new ImapConnectionPool();
+        var account = SandboxAccounts.For(Server, user);
+        var states = new List<ImapConnectionState>();
+        var completed = new TaskCompletionSource();
+
+        await using (var lease = await pool.LeaseAsync(account))
+        {
+            lease.Connection.States.Subscribe(s => { lock (states) { states.Add(s); } }, () => completed.TrySetResult());
+            await lease.OpenFolderAsync("INBOX");
+            lease.Invalidate(); // as if a command had broken the stream: the pool must throw it away
+        }
+
+        await completed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new[] { ImapConnectionState.Authenticated, ImapConnectionState.Selected, ImapConnectionState.Error, ImapConnectionState.Disconnected }, states);
+        Assert.Equal(0, pool.GetStatistics(account).OpenConnections);
+        Assert.Equal(0, await Server.WaitForConnectionsAsync(0, user.Name, TimeSpan.FromSeconds(10)));
+    }
 }
