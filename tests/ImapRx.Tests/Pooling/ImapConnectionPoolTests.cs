@@ -241,4 +241,42 @@ public sealed class ImapConnectionPoolTests(DovecotFixture fixture)
         Assert.Equal(0, pool.GetStatistics(account).OpenConnections);
         Assert.Equal(0, await Server.WaitForConnectionsAsync(0, user.Name, TimeSpan.FromSeconds(10)));
     }
+
+    [DovecotFact]
+    public async Task HealthCheck_IdleConnection_CheckedOnlyOnceItSatForHealthCheckAfter()
+    {
+        var user = await fixture.CreateUserAsync();
+        var scheduler = new TestScheduler();
+        await using var pool = new ImapConnectionPool(new ImapPoolOptions { Scheduler = scheduler });
+        var account = new ImapAccountOptions(Server.Host, user.Name, ImapCredential.FromPassword(user.Password))
+        {
+            Port = Server.TlsPort,
+            TrustedCertificateAuthorities = new[] { Server.CaCertificate },
+            HealthCheckAfter = TimeSpan.FromSeconds(30),
+            MaxConnections = 1,
+        };
+        string first;
+        await using (var lease = await pool.LeaseAsync(account))
+        {
+            first = lease.ConnectionId;
+        }
+
+        await Server.RunDoveadmAsync(new[] { "kick", user.Name });
+        await Server.WaitForConnectionsAsync(0, user.Name, TimeSpan.FromSeconds(10));
+
+        // 29.999 s idle: handed out unchecked (no NOOP round trip on a hot path).
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(30).Ticks - 1);
+        await using (var lease = await pool.LeaseAsync(account))
+        {
+            Assert.Equal(first, lease.ConnectionId);
+        }
+
+        // 30 s idle: NOOP first, which finds the kicked connection dead and replaces it.
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(30).Ticks);
+        await using (var lease = await pool.LeaseAsync(account))
+        {
+            Assert.NotEqual(first, lease.ConnectionId);
+            await lease.Client.NoOpAsync();
+        }
+    }
 }
