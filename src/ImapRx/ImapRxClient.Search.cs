@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reactive.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using ImapRx.Resilience;
 using ImapRx.Search;
 using MailKit;
@@ -22,7 +24,7 @@ public sealed partial class ImapRxClient
             throw new ArgumentNullException(nameof(query));
         }
 
-        return SearchCore(folder, _ => query);
+        return SearchCore(folder, (_, _) => Task.FromResult(query));
     }
 
     /// <summary>
@@ -37,16 +39,16 @@ public sealed partial class ImapRxClient
         if (!parsed.RequiresResolution)
         {
             var query = parsed.Query;
-            return SearchCore(folder, _ => query);
+            return SearchCore(folder, (_, _) => Task.FromResult(query));
         }
 
-        return SearchCore(folder, mailFolder =>
+        return SearchCore(folder, async (mailFolder, cancellationToken) =>
         {
             // Sequence numbers mean nothing across connections: resolve them on the one that runs the search.
             var map = new Dictionary<ImapSequenceSet, IList<UniqueId>>();
             foreach (var set in parsed.SequenceSets)
             {
-                var found = mailFolder.Fetch(set.ToIndexes(mailFolder.Count), MessageSummaryItems.UniqueId);
+                var found = await mailFolder.FetchAsync(set.ToIndexes(mailFolder.Count), MessageSummaryItems.UniqueId, cancellationToken).ConfigureAwait(false);
                 map[set] = new UniqueIdSet(found.Select(m => m.UniqueId), SortOrder.Ascending);
             }
 
@@ -54,7 +56,7 @@ public sealed partial class ImapRxClient
         });
     }
 
-    private IObservable<uint> SearchCore(string folder, Func<IMailFolder, SearchQuery> buildQuery)
+    private IObservable<uint> SearchCore(string folder, Func<IMailFolder, CancellationToken, Task<SearchQuery>> buildQuery)
         => WithLease<uint>(folder, async (lease, observer, cancellationToken) =>
             {
                 var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
@@ -63,7 +65,7 @@ public sealed partial class ImapRxClient
                     return;
                 }
 
-                var query = buildQuery(mailFolder);
+                var query = await buildQuery(mailFolder, cancellationToken).ConfigureAwait(false);
                 var results = await mailFolder.SearchAsync(SearchOptions.All, query, cancellationToken).ConfigureAwait(false);
                 foreach (var uid in results.UniqueIds.Select(u => u.Id).OrderBy(u => u))
                 {

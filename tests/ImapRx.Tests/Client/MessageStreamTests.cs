@@ -140,6 +140,33 @@ public sealed class MessageStreamTests(DovecotFixture fixture)
     }
 
     [DovecotFact]
+    public async Task MessageBatches_ConnectionKilledMidFetch_ResumesAndDeliversEveryMessageExactlyOnce()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, "INBOX", new CorpusGenerator(2).GenerateSmall(3000));
+        await using var client = SandboxAccounts.Client(fixture.Server, user);
+        var batches = 0;
+
+        var uids = await client.MessageBatches("INBOX", new FetchOptions { BatchSize = 50 })
+            .Do(_ =>
+            {
+                if (Interlocked.Increment(ref batches) == 3)
+                {
+                    // Kill the server side of the fetching connection between two batches.
+                    fixture.Server.RunDoveadmAsync(new[] { "kick", user.Name }).GetAwaiter().GetResult();
+                }
+            })
+            .SelectMany(b => b)
+            .Select(m => m.Uid)
+            .ToList()
+            .ToTask()
+            .WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.Equal(Enumerable.Range(1, 3000).Select(i => (uint)i), uids);
+        Assert.True(fixture.Server.CountLoginAttempts(user.Name) >= 2, "the fetch never reconnected, so the kill did not hit it");
+    }
+
+    [DovecotFact]
     public async Task Messages_NonAsciiFolder_RoundTrips()
     {
         var user = await fixture.CreateUserAsync();

@@ -78,6 +78,11 @@ public sealed class SearchAndOperationTests(DovecotFixture fixture)
     [InlineData("UID 5:*", new uint[] { 5, 6 })]
     [InlineData("2:3", new uint[] { 2, 3 })]
     [InlineData("OR 1 6", new uint[] { 1, 6 })]
+    [InlineData("4:*", new uint[] { 4, 5, 6 })]
+    [InlineData("YOUNGER 3600", new uint[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData("OLDER 3600", new uint[] { })]
+    [InlineData("MODSEQ 1", new uint[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData("KEYWORD $Nothing", new uint[] { })]
     public async Task Search_EveryKey_MatchesTheExpectedMessages(string criteria, uint[] expected)
     {
         var user = await UserWithKnownMessagesAsync();
