@@ -203,10 +203,13 @@ public sealed partial class FaultProxy : IAsyncDisposable
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
-                // Paused or replaced by RefuseConnections, or a client that gave up before being accepted.
+                // Paused or replaced by RefuseConnections: wait until it listens again. Otherwise a client gave
+                // up before being accepted, or the listener is in trouble (out of descriptors): pause briefly
+                // rather than spin.
+                var listening = Volatile.Read(ref _listening).Task;
                 try
                 {
-                    await Volatile.Read(ref _listening).Task.WaitAsync(token).ConfigureAwait(false);
+                    await (listening.IsCompleted ? Task.Delay(10, token) : listening.WaitAsync(token)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

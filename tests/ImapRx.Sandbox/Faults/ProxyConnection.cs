@@ -192,6 +192,10 @@ internal sealed class ProxyConnection
             while (true)
             {
                 var read = await source.ReceiveAsync(buffer.AsMemory(0, _proxy.BufferSize), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                _proxy.CountReceived(direction, read);
+
+                // The end of the stream is held by a stall too: a stalled side must not even see the other close.
+                await WaitWhileStalledAsync(direction, read == 0, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     // Pass the half-close on, so a side that closes first is seen to close by the other.
@@ -199,8 +203,6 @@ internal sealed class ProxyConnection
                     return;
                 }
 
-                _proxy.CountReceived(direction, read);
-                await WaitWhileStalledAsync(direction, cancellationToken).ConfigureAwait(false);
                 await DelayAsync(direction, cancellationToken).ConfigureAwait(false);
 
                 var (forward, rule) = CheckRules(progress, direction, buffer.AsSpan(0, read));
@@ -233,12 +235,13 @@ internal sealed class ProxyConnection
         }
     }
 
-    private async Task WaitWhileStalledAsync(Direction direction, CancellationToken cancellationToken)
+    private async Task WaitWhileStalledAsync(Direction direction, bool endOfStream, CancellationToken cancellationToken)
     {
         var gate = _proxy.GateFor(direction);
         while (gate.WhileStalled is { } stalled)
         {
-            _proxy.Log.Publish(FaultEventKind.StallHeld, Id, direction, Forwarded(direction), "holding a chunk until Resume()");
+            var what = endOfStream ? "the end of the stream" : "a chunk";
+            _proxy.Log.Publish(FaultEventKind.StallHeld, Id, direction, Forwarded(direction), $"holding {what} until Resume()");
             await stalled.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -188,13 +188,15 @@ public sealed class FaultProxyCutTests
 
     [Theory]
     [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(4)]
+    [InlineData(5)]
     [InlineData(6)]
-    public async Task CutOnPattern_OverlappingPrefixSplitAnywhere_CutsRightAfterFirstMatch(int split)
+    [InlineData(8)]
+    public async Task CutOnPattern_MatchStartsInsideFailedPartialMatch_CutsRightAfterIt(int split)
     {
         using var timeout = new CancellationTokenSource(Wire.Patience);
-        const string Text = "xabaabababz-abab";
+
+        // A match that starts inside a failed partial match: found only by falling back, not by starting over.
+        const string Text = "xabcabcabdz-abcabd";
         var firstPartSeen = new TaskCompletionSource();
         await using var server = LoopbackServer.Scripted(async (stream, ct) =>
         {
@@ -203,7 +205,7 @@ public sealed class FaultProxyCutTests
             await stream.WriteAsync(Wire.Ascii(Text[split..]), ct);
         });
         await using var proxy = new FaultProxy(server.Port);
-        var rule = proxy.CutOnPattern(Direction.ServerToClient, "abab"u8);
+        var rule = proxy.CutOnPattern(Direction.ServerToClient, "abcabd"u8);
         using var client = await Wire.ConnectAsync(proxy.Port, timeout.Token);
         var stream = client.GetStream();
 
@@ -211,7 +213,7 @@ public sealed class FaultProxyCutTests
         firstPartSeen.SetResult();
         var (rest, _) = await Wire.ReadUntilClosedAsync(stream, timeout.Token);
 
-        Assert.Equal("xabaabab"[split..], Encoding.ASCII.GetString(rest));
+        Assert.Equal("xabcabcabd"[split..], Encoding.ASCII.GetString(rest));
         Assert.Equal(1, rule.FiredCount);
     }
 

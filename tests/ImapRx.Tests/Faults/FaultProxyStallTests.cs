@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 using ImapRx.Sandbox.Faults;
 
@@ -54,6 +55,31 @@ public sealed class FaultProxyStallTests
 
         proxy.Resume(Direction.ServerToClient);
         Assert.Equal("A1 NOOP\r\n", await Wire.ReadTextAsync(stream, 9, timeout.Token));
+    }
+
+    [Fact]
+    public async Task Stall_ClientClosesWhileStalled_ServerSeesTheCloseOnlyAfterResume()
+    {
+        using var timeout = new CancellationTokenSource(Wire.Patience);
+        var serverSawClose = new TaskCompletionSource<int>();
+        await using var server = LoopbackServer.Scripted(async (stream, ct) =>
+            serverSawClose.SetResult((await Wire.ReadUntilClosedAsync(stream, ct)).Bytes.Length));
+        await using var proxy = new FaultProxy(server.Port);
+        using var client = await Wire.ConnectAsync(proxy.Port, timeout.Token);
+        await proxy.WaitForEventAsync(FaultEventKind.ConnectionOpened, timeout.Token);
+
+        proxy.Stall(Direction.ClientToServer);
+        client.Client.Shutdown(SocketShutdown.Send);
+        var held = await proxy.WaitForEventAsync(FaultEventKind.StallHeld, timeout.Token);
+
+        // A stall that let the close through would have told the server by now.
+        await Task.Delay(100, timeout.Token);
+        Assert.Contains("end of the stream", held.Detail);
+        Assert.False(serverSawClose.Task.IsCompleted);
+
+        proxy.Resume();
+
+        Assert.Equal(0, await serverSawClose.Task.WaitAsync(timeout.Token));
     }
 
     [Fact]
