@@ -42,6 +42,8 @@ internal sealed class FolderWatcher
 
     private TimeSpan IdleTimeout => _options.IdleTimeout ?? _client.Account.IdleTimeout;
 
+    private TimeSpan ResponseTimeout => _client.Account.Timeout;
+
     internal async Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
     {
         var backoff = BackoffOptions.FromAccount(_client.Account);
@@ -53,21 +55,32 @@ internal sealed class FolderWatcher
             {
                 await RunConnectedAsync(observer, () => attempt = 0, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientErrors.IsTransient(ex))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsRecoverable(ex))
             {
                 _lostAt ??= _scheduler.Now;
                 attempt++;
-                if (attempt > backoff.MaxRetries)
+                if (_options.MaxReconnectAttempts is { } limit && attempt > limit)
                 {
                     throw;
                 }
 
+                // The timer is running before the event is out, so whoever reacts to the event (a test
+                // advancing virtual time, say) can rely on the reconnect being scheduled.
                 var delay = backoff.DelayFor(attempt);
+                var sleep = Sleep(delay, cancellationToken);
                 Status(observer, new WatchReconnecting { Attempt = attempt, Delay = delay, Reason = $"{ex.GetType().Name}: {ex.Message}" });
-                await Sleep(delay, cancellationToken).ConfigureAwait(false);
+                await sleep.ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>
+    /// Transient failures, and a connect whose own retries ran out on a transient failure: a watch is meant
+    /// to outlive an outage, so it keeps its own backoff going where a one-shot operation would give up.
+    /// </summary>
+    private static bool IsRecoverable(Exception exception)
+        => TransientErrors.IsTransient(exception)
+            || (exception is ImapConnectException { InnerException: { } inner } && TransientErrors.IsTransient(inner));
 
     private async Task RunConnectedAsync(IObserver<MailboxEvent> observer, Action connected, CancellationToken cancellationToken)
     {
@@ -143,21 +156,34 @@ internal sealed class FolderWatcher
                 }
 
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var deadline = new DeadlineTimer(_scheduler, ResponseTimeout, abort);
                 idleStop = stop;
+
+                // Ending IDLE (or a poll) starts the response deadline: a server that never answers DONE is dead.
+                using var startDeadline = stop.Token.Register(deadline.Start);
                 using (_scheduler.Schedule(supportsIdle ? IdleTimeout : _options.PollInterval, () => SafeCancel(stop)))
                 {
                     lease.Connection.SetState(ImapConnectionState.Idle);
                     Status(observer, new WatchIdling { IsPolling = !supportsIdle });
                     Diagnostics.Log.IdleStarted(_client.Logger, lease.ConnectionId, _folder);
-                    if (supportsIdle)
+                    try
                     {
-                        await client.IdleAsync(stop.Token, cancellationToken).ConfigureAwait(false);
+                        if (supportsIdle)
+                        {
+                            await client.IdleAsync(stop.Token, abort.Token).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await WaitAsync(stop.Token).ConfigureAwait(false);
+                            cancellationToken.ThrowIfCancellationRequested();
+                            await client.NoOpAsync(abort.Token).ConfigureAwait(false);
+                        }
                     }
-                    else
+                    catch (OperationCanceledException) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
                     {
-                        await WaitAsync(stop.Token).ConfigureAwait(false);
-                        cancellationToken.ThrowIfCancellationRequested();
-                        await client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+                        throw new TimeoutException(
+                            $"No answer from the server within {ResponseTimeout.TotalSeconds:0.###} s of ending {(supportsIdle ? "IDLE" : "a poll")} on '{_folder}': the connection is presumed dead.");
                     }
 
                     lease.Connection.SetState(ImapConnectionState.Selected);

@@ -8,6 +8,7 @@ public sealed class WatchOptions
 {
     private TimeSpan? _idleTimeout;
     private TimeSpan _pollInterval = TimeSpan.FromSeconds(60);
+    private int? _maxReconnectAttempts;
 
     /// <summary>
     /// Restart IDLE after this long; null takes the account's <see cref="ImapAccountOptions.IdleTimeout"/>
@@ -31,6 +32,21 @@ public sealed class WatchOptions
             : throw new ArgumentOutOfRangeException(nameof(PollInterval), value, "PollInterval must be between 1 second and 1 hour.");
     }
 
+    /// <summary>
+    /// How many reconnects in a row (without a successful resynchronisation in between) before the watch
+    /// fails with the last error; null never gives up. Each attempt is announced as a
+    /// <see cref="Model.WatchReconnecting"/> event and waits out the account's backoff (RetryDelay doubling up to
+    /// MaxRetryDelay). Authentication failures and other permanent errors end the watch at once regardless.
+    /// </summary>
+    /// <value>The default is null: keep trying, because a watch is meant to outlive outages.</value>
+    public int? MaxReconnectAttempts
+    {
+        get => _maxReconnectAttempts;
+        set => _maxReconnectAttempts = value is null or >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxReconnectAttempts), value, "MaxReconnectAttempts must be 0 or more (null for no limit).");
+    }
+
     /// <summary>Fetch the summaries of arrived messages into <see cref="Model.MessagesArrived.Messages"/>.</summary>
     /// <value>The default is false: UIDs only.</value>
     public bool IncludeSummaries { get; set; }
@@ -48,5 +64,5 @@ public sealed class WatchOptions
     /// <summary>Microsoft 365 / Outlook.com and many NAT gateways cut quiet connections sooner: restart every 4 minutes.</summary>
     public static WatchOptions Aggressive => new() { IdleTimeout = TimeSpan.FromMinutes(4) };
 
-    internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}";
+    internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}\u0001{MaxReconnectAttempts}";
 }

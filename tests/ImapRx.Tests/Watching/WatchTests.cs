@@ -166,9 +166,18 @@ public sealed class WatchTests(DovecotFixture fixture)
     {
         private readonly ConcurrentQueue<MailboxEvent> _events = new();
 
+        private Exception? _error;
+
         public void Add(MailboxEvent value) => _events.Enqueue(value);
 
+        public void Fail(Exception error) => Volatile.Write(ref _error, error);
+
+        /// <summary>The error the stream ended with, if it did.</summary>
+        public Exception? Error => Volatile.Read(ref _error);
+
         public List<T> Of<T>() where T : MailboxEvent => _events.OfType<T>().ToList();
+
+        public List<MailboxEvent> All() => _events.ToList();
 
         public List<uint> ArrivedUids() => Of<MessagesArrived>().SelectMany(e => e.Uids).ToList();
 
@@ -183,7 +192,7 @@ public sealed class WatchTests(DovecotFixture fixture)
             var deadline = DateTime.UtcNow + Patience;
             while (!condition())
             {
-                Assert.True(DateTime.UtcNow < deadline, "Timed out; events so far: " + string.Join(", ", _events.Select(e => e.GetType().Name)));
+                Assert.True(DateTime.UtcNow < deadline, "Timed out; events so far: " + string.Join(", ", _events.Select(e => e.GetType().Name)) + (Error is null ? "" : "; stream failed: " + Error));
                 await Task.Delay(25);
             }
         }
