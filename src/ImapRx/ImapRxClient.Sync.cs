@@ -44,6 +44,9 @@ public sealed partial class ImapRxClient
 
         var current = await FolderQueries.UidsAfterAsync(mailFolder, 0, cancellationToken).ConfigureAwait(false);
 
+        // Without CONDSTORE the only way to see flag changes is to keep every message's flags and compare.
+        var knownFlags = mailFolder.Supports(FolderFeature.ModSequences) ? null : await FolderQueries.FlagsAsync(mailFolder, null, cancellationToken).ConfigureAwait(false);
+
         if (checkpoint is not null && checkpoint.UidValidity != validity)
         {
             observer.OnNext(Stamp(new UidValidityChanged { OldValue = checkpoint.UidValidity, NewValue = validity }));
@@ -65,7 +68,10 @@ public sealed partial class ImapRxClient
                 observer.OnNext(Stamp(new MessagesExpunged { Uids = expunged }));
             }
 
-            foreach (var change in await FolderQueries.FlagChangesSinceAsync(mailFolder, checkpoint.HighestModSeq, checkpoint.LastSeenUid, cancellationToken).ConfigureAwait(false))
+            var changes = knownFlags is null
+                ? await FolderQueries.FlagChangesSinceAsync(mailFolder, checkpoint.HighestModSeq, checkpoint.LastSeenUid, cancellationToken).ConfigureAwait(false)
+                : FolderQueries.CompareFlags(checkpoint.KnownFlags ?? knownFlags, knownFlags, checkpoint.LastSeenUid);
+            foreach (var change in changes)
             {
                 observer.OnNext(Stamp(change));
             }
@@ -93,6 +99,7 @@ public sealed partial class ImapRxClient
                 HighestModSeq = mailFolder.HighestModSeq,
                 LastSeenUid = Math.Max(checkpoint?.LastSeenUid ?? 0, current.Count > 0 ? current[current.Count - 1] : 0),
                 KnownUids = new UniqueIdSet(current.Select(u => new UniqueId(u)), SortOrder.Ascending).ToString(),
+                KnownFlags = knownFlags,
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -39,10 +39,52 @@ internal static class FolderQueries
         return changed.Where(s => s.UniqueId.Id <= maxUid).OrderBy(s => s.UniqueId.Id).Select(s => new FlagsChanged
         {
             Uid = s.UniqueId.Id,
-            Flags = MessageMapper.FlagNames(s.Flags ?? MessageFlags.None, s.Keywords),
+            Flags = MessageMapper.FlagNames((s.Flags ?? MessageFlags.None) & ~MessageFlags.Recent, s.Keywords),
             ModSeq = s.ModSeq,
         }).ToList();
     }
+
+    /// <summary>
+    /// Every message's flags, as <see cref="FlagKey"/> strings by UID: what a server without CONDSTORE leaves us to
+    /// find flag changes by comparison. Only the given UIDs when <paramref name="uids"/> is not null.
+    /// </summary>
+    internal static async Task<Dictionary<uint, string>> FlagsAsync(IMailFolder folder, IList<uint>? uids, CancellationToken cancellationToken)
+    {
+        var flags = new Dictionary<uint, string>();
+        if (folder.Count == 0 || uids is { Count: 0 })
+        {
+            return flags;
+        }
+
+        IList<UniqueId> set = uids is null
+            ? new UniqueIdRange(new UniqueId(1), UniqueId.MaxValue)
+            : uids.Select(u => new UniqueId(u)).ToList();
+        var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags);
+        foreach (var summary in await folder.FetchAsync(set, request, cancellationToken).ConfigureAwait(false))
+        {
+            flags[summary.UniqueId.Id] = FlagKey(summary.Flags ?? MessageFlags.None, summary.Keywords);
+        }
+
+        return flags;
+    }
+
+    /// <summary>
+    /// Flag names in ordinal order, space-separated: equal strings mean equal flags. \Recent is left out: it
+    /// belongs to whichever session saw the message first, so it differs between connections without any change.
+    /// </summary>
+    internal static string FlagKey(MessageFlags flags, IEnumerable<string>? keywords)
+        => string.Join(" ", MessageMapper.FlagNames(flags & ~MessageFlags.Recent, keywords ?? Enumerable.Empty<string>()).OrderBy(f => f, System.StringComparer.Ordinal));
+
+    /// <summary>Messages in both maps (up to <paramref name="maxUid"/>) whose flags differ, ascending; arrivals and expunges are not flag changes.</summary>
+    internal static List<FlagsChanged> CompareFlags(IReadOnlyDictionary<uint, string> before, IReadOnlyDictionary<uint, string> after, uint maxUid)
+        => after.Where(entry => entry.Key <= maxUid && before.TryGetValue(entry.Key, out var old) && old != entry.Value)
+            .OrderBy(entry => entry.Key)
+            .Select(entry => new FlagsChanged
+            {
+                Uid = entry.Key,
+                Flags = entry.Value.Split(new[] { ' ' }, System.StringSplitOptions.RemoveEmptyEntries),
+            })
+            .ToList();
 
     /// <summary>Summaries of <paramref name="uids"/> as model objects, in UID order.</summary>
     internal static async Task<List<MailMessageInfo>> SummariesAsync(IMailFolder folder, IList<uint> uids, CancellationToken cancellationToken)

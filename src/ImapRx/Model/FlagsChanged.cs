@@ -9,7 +9,7 @@ public sealed record FlagsChanged : MailboxEvent
     /// <summary>The message.</summary>
     public uint Uid { get; init; }
 
-    /// <summary>All flags and keywords the message has now.</summary>
+    /// <summary>All flags and keywords the message has now, except \Recent (it belongs to one session, not to the message).</summary>
     public IReadOnlyCollection<string> Flags { get; init; } = Array.Empty<string>();
 
     /// <summary>The message's MODSEQ after the change, when the server has CONDSTORE.</summary>

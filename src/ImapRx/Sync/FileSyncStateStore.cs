@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -19,6 +20,7 @@ public sealed class FileSyncStateStore : ISyncStateStore
 {
     private const string Header = "imaprx-checkpoint 1";
     private const string Trailer = "end";
+    private const string FlagPrefix = "flag.";
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
     /// <summary>Creates the store; the directory is created if needed.</summary>
@@ -131,6 +133,15 @@ public sealed class FileSyncStateStore : ISyncStateStore
         text.Append("highestmodseq=").Append(c.HighestModSeq.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("lastseenuid=").Append(c.LastSeenUid.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("knownuids=").Append(c.KnownUids).Append('\n');
+        if (c.KnownFlags is not null)
+        {
+            text.Append("knownflags=").Append(c.KnownFlags.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            foreach (var entry in c.KnownFlags.OrderBy(e => e.Key))
+            {
+                text.Append(FlagPrefix).Append(entry.Key.ToString(CultureInfo.InvariantCulture)).Append('=').Append(Escape(entry.Value)).Append('\n');
+            }
+        }
+
         text.Append(Trailer).Append('\n');
         return text.ToString();
     }
@@ -169,12 +180,38 @@ public sealed class FileSyncStateStore : ISyncStateStore
                 HighestModSeq = ulong.Parse(values["highestmodseq"], CultureInfo.InvariantCulture),
                 LastSeenUid = uint.Parse(values["lastseenuid"], CultureInfo.InvariantCulture),
                 KnownUids = values["knownuids"],
+                KnownFlags = ParseFlags(path, values),
             };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or FormatException or OverflowException)
         {
             throw new InvalidDataException($"The checkpoint file '{path}' is damaged: {ex.Message}", ex);
         }
+    }
+
+    private static Dictionary<uint, string>? ParseFlags(string path, Dictionary<string, string> values)
+    {
+        if (!values.TryGetValue("knownflags", out var countText))
+        {
+            return null;
+        }
+
+        var flags = new Dictionary<uint, string>();
+        foreach (var entry in values)
+        {
+            if (entry.Key.StartsWith(FlagPrefix, StringComparison.Ordinal))
+            {
+                flags[uint.Parse(entry.Key.Substring(FlagPrefix.Length), CultureInfo.InvariantCulture)] = Unescape(entry.Value);
+            }
+        }
+
+        // The count guards against a file cut short in a way the trailer check cannot see (a lost line).
+        if (flags.Count != int.Parse(countText, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidDataException($"The checkpoint file '{path}' is damaged: {countText} flag entries announced, {flags.Count} found.");
+        }
+
+        return flags;
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r");

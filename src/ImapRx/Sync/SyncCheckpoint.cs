@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace ImapRx.Sync;
 
 /// <summary>
@@ -24,4 +26,11 @@ public sealed record SyncCheckpoint
 
     /// <summary>The UIDs present, as an IMAP set (<c>1:40,42</c>): compact even for big folders.</summary>
     public string KnownUids { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Only for servers without CONDSTORE (Microsoft 365, for one): every message's flags by UID, as flag names in
+    /// ordinal order separated by spaces, so the next sync finds flag changes by comparison. Null where the server
+    /// has CONDSTORE, whose HIGHESTMODSEQ does the same job in one number.
+    /// </summary>
+    public IReadOnlyDictionary<uint, string>? KnownFlags { get; init; }
 }

@@ -29,6 +29,7 @@ internal sealed class FolderWatcher
     private uint _uidValidity;
     private uint _lastUid;
     private ulong _highestModSeq;
+    private Dictionary<uint, string>? _flags; // only without CONDSTORE: flag changes are found by comparison
     private bool _initialized;
     private DateTimeOffset? _lostAt;
 
@@ -120,6 +121,7 @@ internal sealed class FolderWatcher
             {
                 var uid = _uids[e.Index];
                 _uids.RemoveAt(e.Index);
+                _flags?.Remove(uid);
                 Emit(observer, new MessagesExpunged { Uids = new[] { uid } });
             }
         }
@@ -137,7 +139,12 @@ internal sealed class FolderWatcher
                 _highestModSeq = modSeq;
             }
 
-            Emit(observer, new FlagsChanged { Uid = uid, Flags = MessageMapper.FlagNames(e.Flags, e.Keywords), ModSeq = e.ModSeq });
+            if (_flags is not null)
+            {
+                _flags[uid] = FolderQueries.FlagKey(e.Flags, e.Keywords);
+            }
+
+            Emit(observer, new FlagsChanged { Uid = uid, Flags = MessageMapper.FlagNames(e.Flags & ~MessageFlags.Recent, e.Keywords), ModSeq = e.ModSeq });
         }
 
         folder.CountChanged += OnCountChanged;
@@ -208,6 +215,14 @@ internal sealed class FolderWatcher
         {
             _uids.AddRange(newer);
             _lastUid = newer[newer.Count - 1];
+            if (_flags is not null)
+            {
+                foreach (var entry in await FolderQueries.FlagsAsync(folder, newer, cancellationToken).ConfigureAwait(false))
+                {
+                    _flags[entry.Key] = entry.Value;
+                }
+            }
+
             await EmitArrivalsAsync(folder, newer, observer, cancellationToken).ConfigureAwait(false);
         }
 
@@ -217,6 +232,11 @@ internal sealed class FolderWatcher
             var currentSet = new HashSet<uint>(current);
             var gone = _uids.Where(u => !currentSet.Contains(u)).ToList();
             _uids = current;
+            foreach (var uid in gone)
+            {
+                _flags?.Remove(uid);
+            }
+
             if (gone.Count > 0)
             {
                 Emit(observer, new MessagesExpunged { Uids = gone });
@@ -240,6 +260,7 @@ internal sealed class FolderWatcher
             _uids = current;
             _lastUid = current.Count > 0 ? current[current.Count - 1] : 0;
             _highestModSeq = folder.HighestModSeq;
+            _flags = folder.Supports(FolderFeature.ModSequences) ? null : await FolderQueries.FlagsAsync(folder, null, cancellationToken).ConfigureAwait(false);
             ReportResumed(observer, 0, 0, 0);
             return;
         }
@@ -253,7 +274,20 @@ internal sealed class FolderWatcher
             Emit(observer, new MessagesExpunged { Uids = expunged });
         }
 
-        foreach (var change in await FolderQueries.FlagChangesSinceAsync(folder, _highestModSeq, _lastUid, cancellationToken).ConfigureAwait(false))
+        List<FlagsChanged> changes;
+        if (folder.Supports(FolderFeature.ModSequences))
+        {
+            changes = await FolderQueries.FlagChangesSinceAsync(folder, _highestModSeq, _lastUid, cancellationToken).ConfigureAwait(false);
+            _flags = null;
+        }
+        else
+        {
+            var now = await FolderQueries.FlagsAsync(folder, null, cancellationToken).ConfigureAwait(false);
+            changes = _flags is null ? new List<FlagsChanged>() : FolderQueries.CompareFlags(_flags, now, _lastUid);
+            _flags = now;
+        }
+
+        foreach (var change in changes)
         {
             flagChanges++;
             Emit(observer, change);

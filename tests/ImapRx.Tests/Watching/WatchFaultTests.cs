@@ -63,7 +63,7 @@ public sealed class WatchFaultTests(DovecotFixture fixture)
         var user = await fixture.CreateUserAsync();
         await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
         var generator = new CorpusGenerator(43);
-        var kept = await other.AppendAsync("INBOX", generator.CreateSmallMessage(1)); // small message 0 is already \\Flagged
+        var kept = await other.AppendAsync("INBOX", generator.CreateSmallMessage(1)); // small message 0 is already \Flagged
         var doomed = await other.AppendAsync("INBOX", generator.CreateSmallMessage(2));
         await using var proxy = new FaultProxy(fixture.Server.PlainPort);
         var wire = new WireLog();
