@@ -41,47 +41,17 @@ internal sealed class FolderWatcher
         _scheduler = client.Scheduler;
     }
 
-    private TimeSpan IdleTimeout => _options.IdleTimeout ?? _client.Account.IdleTimeout;
+    internal Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+        => WatchLoop.RunWithReconnectsAsync(
+            _client,
+            _options,
+            (resynchronised, ct) => RunConnectedAsync(observer, resynchronised, ct),
+            MarkLost,
+            reconnecting => Status(observer, reconnecting),
+            cancellationToken);
 
-    private TimeSpan ResponseTimeout => _client.Account.Timeout;
-
-    internal async Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
-    {
-        var backoff = BackoffOptions.FromAccount(_client.Account);
-        var attempt = 0;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                await RunConnectedAsync(observer, () => attempt = 0, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsRecoverable(ex))
-            {
-                _lostAt ??= _scheduler.Now;
-                attempt++;
-                if (_options.MaxReconnectAttempts is { } limit && attempt > limit)
-                {
-                    throw;
-                }
-
-                // The timer is running before the event is out, so whoever reacts to the event (a test
-                // advancing virtual time, say) can rely on the reconnect being scheduled.
-                var delay = backoff.DelayFor(attempt);
-                var sleep = Sleep(delay, cancellationToken);
-                Status(observer, new WatchReconnecting { Attempt = attempt, Delay = delay, Reason = $"{ex.GetType().Name}: {ex.Message}" });
-                await sleep.ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Transient failures, and a connect whose own retries ran out on a transient failure: a watch is meant
-    /// to outlive an outage, so it keeps its own backoff going where a one-shot operation would give up.
-    /// </summary>
-    private static bool IsRecoverable(Exception exception)
-        => TransientErrors.IsTransient(exception)
-            || (exception is ImapConnectException { InnerException: { } inner } && TransientErrors.IsTransient(inner));
+    /// <summary>The connection is gone: what happens from now until the next resynchronisation is a gap to fill.</summary>
+    internal void MarkLost() => _lostAt ??= _scheduler.Now;
 
     private async Task RunConnectedAsync(IObserver<MailboxEvent> observer, Action connected, CancellationToken cancellationToken)
     {
@@ -105,7 +75,6 @@ internal sealed class FolderWatcher
     private async Task WatchLoopAsync(ImapLease lease, IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
     {
         var client = lease.Client;
-        var supportsIdle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
         var arrivals = false;
         CancellationTokenSource? idleStop = null;
 
@@ -162,41 +131,14 @@ internal sealed class FolderWatcher
                     continue;
                 }
 
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                using var deadline = new DeadlineTimer(_scheduler, ResponseTimeout, abort);
-                idleStop = stop;
-
-                // Ending IDLE (or a poll) starts the response deadline: a server that never answers DONE is dead.
-                using var startDeadline = stop.Token.Register(deadline.Start);
-                using (_scheduler.Schedule(supportsIdle ? IdleTimeout : _options.PollInterval, () => SafeCancel(stop)))
-                {
-                    lease.Connection.SetState(ImapConnectionState.Idle);
-                    Status(observer, new WatchIdling { IsPolling = !supportsIdle });
-                    Diagnostics.Log.IdleStarted(_client.Logger, lease.ConnectionId, _folder);
-                    try
-                    {
-                        if (supportsIdle)
-                        {
-                            await client.IdleAsync(stop.Token, abort.Token).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await WaitAsync(stop.Token).ConfigureAwait(false);
-                            cancellationToken.ThrowIfCancellationRequested();
-                            await client.NoOpAsync(abort.Token).ConfigureAwait(false);
-                        }
-                    }
-                    catch (OperationCanceledException) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
-                    {
-                        throw new TimeoutException(
-                            $"No answer from the server within {ResponseTimeout.TotalSeconds:0.###} s of ending {(supportsIdle ? "IDLE" : "a poll")} on '{_folder}': the connection is presumed dead.");
-                    }
-
-                    lease.Connection.SetState(ImapConnectionState.Selected);
-                }
-
-                idleStop = null;
+                await WatchLoop.WaitForChangesAsync(
+                    _client,
+                    lease,
+                    _options,
+                    $"'{_folder}'",
+                    stop => idleStop = stop,
+                    polling => Status(observer, new WatchIdling { IsPolling = polling }),
+                    cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -327,28 +269,6 @@ internal sealed class FolderWatcher
         if (_options.IncludeStatusEvents)
         {
             Emit(observer, value);
-        }
-    }
-
-    private Task Sleep(TimeSpan delay, CancellationToken cancellationToken)
-        => Observable.Timer(delay, _scheduler).ToTask(cancellationToken);
-
-    private static Task WaitAsync(CancellationToken token)
-    {
-        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        token.Register(() => completion.TrySetResult(true));
-        return completion.Task;
-    }
-
-    private static void SafeCancel(CancellationTokenSource source)
-    {
-        try
-        {
-            source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The IDLE already ended and its token source is gone.
         }
     }
 }
