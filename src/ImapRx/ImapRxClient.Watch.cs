@@ -11,6 +11,7 @@ namespace ImapRx;
 public sealed partial class ImapRxClient
 {
     private readonly ConcurrentDictionary<string, SharedObservable<MailboxEvent>> _watches = new(StringComparer.Ordinal);
+    private volatile bool _notifyUnavailable;
 
     /// <summary>
     /// HOT and shared: changes to <paramref name="folder"/> as they happen (IDLE; polling on servers without it).
@@ -30,7 +31,12 @@ public sealed partial class ImapRxClient
                 new FolderWatcher(this, folder, watchOptions).RunAsync(observer, cancellationToken))));
     }
 
-    /// <summary>HOT: several folders merged; one dedicated connection per folder (each counts against MaxConnections).</summary>
+    /// <summary>
+    /// HOT and shared: changes to several folders, merged. Where the server offers NOTIFY (RFC 5465) and
+    /// <see cref="WatchOptions.UseNotify"/> is on, all folders share ONE dedicated connection; otherwise each folder
+    /// gets its own (each counts against MaxConnections). Events are the same either way: per folder, in order,
+    /// once, with <see cref="MailboxEvent.Folder"/> saying which; status events are repeated for every folder.
+    /// </summary>
     public IObservable<MailboxEvent> Watch(IReadOnlyCollection<string> folders, WatchOptions? options = null)
     {
         if (folders is null)
@@ -43,6 +49,39 @@ public sealed partial class ImapRxClient
             throw new ArgumentException("At least one folder is required.", nameof(folders));
         }
 
-        return folders.Distinct(StringComparer.Ordinal).Select(f => Watch(f, options)).ToList().Merge();
+        foreach (var folder in folders)
+        {
+            CheckFolderName(folder);
+        }
+
+        ThrowIfDisposed();
+        var names = folders.Distinct(StringComparer.Ordinal).ToList();
+        options ??= WatchOptions.Default;
+        if (names.Count == 1)
+        {
+            return Watch(names[0], options);
+        }
+
+        var watchOptions = options;
+        IObservable<MailboxEvent> OnePerFolder() => names.Select(f => Watch(f, watchOptions)).Merge();
+        if (!options.UseNotify || _notifyUnavailable)
+        {
+            return OnePerFolder();
+        }
+
+        var key = options.Key(string.Join("\u0002", names.OrderBy(n => n, StringComparer.Ordinal))) + "\u0001notify";
+        return _watches.GetOrAdd(key, _ => new SharedObservable<MailboxEvent>(
+            Observable.Create<MailboxEvent>(async (observer, cancellationToken) =>
+            {
+                try
+                {
+                    await new NotifyWatcher(this, names, watchOptions).RunAsync(observer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NotifyUnavailableException)
+                {
+                    _notifyUnavailable = true;
+                    await OnePerFolder().ForEachAsync(observer.OnNext, cancellationToken).ConfigureAwait(false);
+                }
+            })));
     }
 }

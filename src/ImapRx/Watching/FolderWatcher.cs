@@ -187,7 +187,7 @@ internal sealed class FolderWatcher
     }
 
     /// <summary>First connection: learn the folder. Reconnect: emit what changed while we were away, once, in order.</summary>
-    private async Task SynchronizeAsync(IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    internal async Task SynchronizeAsync(IMailFolder folder, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
     {
         var current = await FolderQueries.UidsAfterAsync(folder, 0, cancellationToken).ConfigureAwait(false);
         if (!_initialized || folder.UidValidity != _uidValidity)
@@ -264,7 +264,7 @@ internal sealed class FolderWatcher
     private void Emit(IObserver<MailboxEvent> observer, MailboxEvent value, uint? uidValidity = null)
         => observer.OnNext(value with { Folder = _folder, UidValidity = uidValidity ?? _uidValidity, Timestamp = _scheduler.Now });
 
-    private void Status(IObserver<MailboxEvent> observer, MailboxEvent value)
+    internal void Status(IObserver<MailboxEvent> observer, MailboxEvent value)
     {
         if (_options.IncludeStatusEvents)
         {

@@ -47,6 +47,13 @@ public sealed class WatchOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxReconnectAttempts), value, "MaxReconnectAttempts must be 0 or more (null for no limit).");
     }
 
+    /// <summary>
+    /// For a multi-folder watch: use NOTIFY (RFC 5465) where the server offers it, so all folders share one
+    /// connection instead of one IDLE connection each.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool UseNotify { get; set; } = true;
+
     /// <summary>Fetch the summaries of arrived messages into <see cref="Model.MessagesArrived.Messages"/>.</summary>
     /// <value>The default is false: UIDs only.</value>
     public bool IncludeSummaries { get; set; }
@@ -64,5 +71,5 @@ public sealed class WatchOptions
     /// <summary>Microsoft 365 / Outlook.com and many NAT gateways cut quiet connections sooner: restart every 4 minutes.</summary>
     public static WatchOptions Aggressive => new() { IdleTimeout = TimeSpan.FromMinutes(4) };
 
-    internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}\u0001{MaxReconnectAttempts}";
+    internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}\u0001{MaxReconnectAttempts}\u0001{UseNotify}";
 }

@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Model;
+using ImapRx.Pooling;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace ImapRx.Watching;
+
+/// <summary>
+/// Several folders on ONE connection with NOTIFY (RFC 5465): the server reports changes to every watched folder
+/// (STATUS for the others, EXISTS/EXPUNGE/FETCH for the selected one) while the connection IDLEs; a folder that
+/// changed is examined and brought up to date with the same bookkeeping a single-folder watch uses, so arrivals,
+/// expunges and flag changes are emitted once, in order, per folder.
+/// </summary>
+internal sealed class NotifyWatcher
+{
+    private static readonly IList<ImapEvent> Events = new ImapEvent[] { new ImapEvent.MessageNew(), ImapEvent.MessageExpunge, ImapEvent.FlagChange };
+
+    private readonly ImapRxClient _client;
+    private readonly WatchOptions _options;
+    private readonly IReadOnlyList<string> _names;
+    private readonly Dictionary<string, FolderWatcher> _folders;
+
+    internal NotifyWatcher(ImapRxClient client, IReadOnlyList<string> names, WatchOptions options)
+    {
+        _client = client;
+        _names = names;
+        _options = options;
+        _folders = names.ToDictionary(n => n, n => new FolderWatcher(client, n, options), StringComparer.Ordinal);
+    }
+
+    internal Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+        => WatchLoop.RunWithReconnectsAsync(
+            _client,
+            _options,
+            (resynchronised, ct) => RunConnectedAsync(observer, resynchronised, ct),
+            () =>
+            {
+                foreach (var folder in _folders.Values)
+                {
+                    folder.MarkLost();
+                }
+            },
+            reconnecting => Broadcast(observer, reconnecting),
+            cancellationToken);
+
+    private async Task RunConnectedAsync(IObserver<MailboxEvent> observer, Action resynchronised, CancellationToken cancellationToken)
+    {
+        await using var lease = await _client.Pool.LeaseForIdleAsync(_client.Account, cancellationToken).ConfigureAwait(false);
+        if (!lease.Client.Capabilities.HasFlag(ImapCapabilities.Notify))
+        {
+            throw new NotifyUnavailableException();
+        }
+
+        var folders = new List<(IMailFolder Folder, string Name)>();
+        var touched = new Dictionary<IMailFolder, bool>();
+        var seen = new Dictionary<IMailFolder, FolderSnapshot>();
+        IMailFolder? examining = null; // between our EXAMINE's completion and our UNSELECT
+        CancellationTokenSource? idleStop = null;
+
+        // MailKit raises these while it reads responses, which only happens inside a command we are awaiting. It
+        // raises CountChanged for every EXISTS, our own EXAMINEs included, and resets a folder's values mid-EXAMINE,
+        // so a folder is only noted here and judged once the command is over (see Changed).
+        void OnChange(IMailFolder folder, bool messageEvent)
+        {
+            // Anything said about the folder while we hold it selected is news the catch-up may have missed.
+            messageEvent |= ReferenceEquals(folder, examining);
+            touched[folder] = messageEvent || (touched.TryGetValue(folder, out var earlier) && earlier);
+            idleStop?.Cancel();
+        }
+
+        // A folder changed when a message-level event came, or a value moved since we last left it.
+        List<(IMailFolder Folder, string Name)> Changed()
+        {
+            var result = folders.Where(f => touched.TryGetValue(f.Folder, out var messageEvent)
+                && (messageEvent || !seen.TryGetValue(f.Folder, out var last) || last != FolderSnapshot.Of(f.Folder))).ToList();
+            touched.Clear();
+            return result;
+        }
+
+        // EXAMINE the folder and emit what changed since we last looked (the reconnect gap logic serves both).
+        // Other folders are then UNSELECTed, so they are reported by STATUS; the snapshot is taken after that,
+        // because MailKit resets a closed folder's HIGHESTMODSEQ and only a later STATUS moves the values again.
+        // The first folder stays selected, since IDLE needs a selected folder; everything said about it while
+        // selected counts as news.
+        async Task BringUpToDateAsync(IMailFolder folder, string name, bool stay, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+        {
+            if (!folder.IsOpen)
+            {
+                await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+                touched.Remove(folder); // what the EXAMINE itself said
+            }
+
+            examining = folder;
+            await _folders[name].SynchronizeAsync(folder, observer, cancellationToken).ConfigureAwait(false);
+            if (!stay)
+            {
+                await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+                examining = null;
+                seen[folder] = FolderSnapshot.Of(folder);
+            }
+        }
+
+        async Task BringUpToDateAllAsync(IEnumerable<(IMailFolder Folder, string Name)> work, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+        {
+            var home = folders[0];
+            foreach (var (folder, name) in work)
+            {
+                if (!ReferenceEquals(folder, home.Folder))
+                {
+                    await BringUpToDateAsync(folder, name, stay: false, observer, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await BringUpToDateAsync(home.Folder, home.Name, stay: true, observer, cancellationToken).ConfigureAwait(false);
+        }
+
+        var subscriptions = new System.Reactive.Disposables.CompositeDisposable();
+        try
+        {
+            foreach (var name in _names)
+            {
+                var folder = await lease.GetFolderAsync(name, cancellationToken).ConfigureAwait(false);
+                subscriptions.Add(Subscribe(folder, OnChange));
+                folders.Add((folder, name));
+            }
+
+            // NOTIFY before the first look at each folder: a change in between is reported, never lost.
+            await lease.Client.NotifyAsync(
+                false,
+                new[] { new ImapEventGroup(ImapMailboxFilter.Selected, Events), new ImapEventGroup(new ImapMailboxFilter.Mailboxes(folders.Select(f => f.Folder).ToList()), Events) },
+                cancellationToken).ConfigureAwait(false);
+            Broadcast(observer, new WatchConnected { ConnectionId = lease.ConnectionId });
+            await BringUpToDateAllAsync(folders, observer, cancellationToken).ConfigureAwait(false);
+            resynchronised();
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var work = Changed();
+                if (work.Count > 0)
+                {
+                    await BringUpToDateAllAsync(work, observer, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await WatchLoop.WaitForChangesAsync(
+                    _client,
+                    lease,
+                    _options,
+                    $"{folders.Count} folders (NOTIFY)",
+                    stop => idleStop = stop,
+                    polling => Broadcast(observer, new WatchIdling { IsPolling = polling }),
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            lease.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            subscriptions.Dispose();
+        }
+    }
+
+    private void Broadcast(IObserver<MailboxEvent> observer, MailboxEvent value)
+    {
+        foreach (var folder in _folders.Values)
+        {
+            folder.Status(observer, value);
+        }
+    }
+
+    private static IDisposable Subscribe(IMailFolder folder, Action<IMailFolder, bool> changed)
+    {
+        void OnEvent(object? sender, EventArgs e) => changed(folder, false);
+        void OnMessage(object? sender, MessageEventArgs e) => changed(folder, true);
+        void OnVanished(object? sender, MessagesVanishedEventArgs e) => changed(folder, true);
+        void OnFlags(object? sender, MessageFlagsChangedEventArgs e) => changed(folder, true);
+        folder.CountChanged += OnEvent;
+        folder.UidNextChanged += OnEvent;
+        folder.UidValidityChanged += OnEvent;
+        folder.HighestModSeqChanged += OnEvent;
+        folder.MessageExpunged += OnMessage;
+        folder.MessagesVanished += OnVanished;
+        folder.MessageFlagsChanged += OnFlags;
+        return System.Reactive.Disposables.Disposable.Create(() =>
+        {
+            folder.CountChanged -= OnEvent;
+            folder.UidNextChanged -= OnEvent;
+            folder.UidValidityChanged -= OnEvent;
+            folder.HighestModSeqChanged -= OnEvent;
+            folder.MessageExpunged -= OnMessage;
+            folder.MessagesVanished -= OnVanished;
+            folder.MessageFlagsChanged -= OnFlags;
+        });
+    }
+
+    /// <summary>What STATUS and EXAMINE tell us about a folder; a difference means something happened in it.</summary>
+    private readonly record struct FolderSnapshot(int Count, uint UidNext, ulong HighestModSeq, uint UidValidity)
+    {
+        internal static FolderSnapshot Of(IMailFolder folder)
+            => new(folder.Count, folder.UidNext?.Id ?? 0, folder.HighestModSeq, folder.UidValidity);
+    }
+}

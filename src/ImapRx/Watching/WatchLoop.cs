@@ -1,0 +1,139 @@
+using System;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Model;
+using ImapRx.Pooling;
+using ImapRx.Resilience;
+using MailKit.Net.Imap;
+
+namespace ImapRx.Watching;
+
+/// <summary>
+/// The two loops every watch shares, single-folder or NOTIFY: reconnecting with backoff after a transient
+/// failure, and waiting in IDLE (or polling) with restarts and dead-connection detection, all on the scheduler.
+/// </summary>
+internal static class WatchLoop
+{
+    /// <summary>
+    /// Runs <paramref name="runConnected"/> until cancelled; a recoverable failure waits out the backoff and runs it
+    /// again. The attempt count restarts whenever <paramref name="runConnected"/> calls its "resynchronised" action.
+    /// </summary>
+    internal static async Task RunWithReconnectsAsync(
+        ImapRxClient client,
+        WatchOptions options,
+        Func<Action, CancellationToken, Task> runConnected,
+        Action lost,
+        Action<WatchReconnecting> reconnecting,
+        CancellationToken cancellationToken)
+    {
+        var backoff = BackoffOptions.FromAccount(client.Account);
+        var attempt = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await runConnected(() => attempt = 0, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsRecoverable(ex))
+            {
+                lost();
+                attempt++;
+                if (options.MaxReconnectAttempts is { } limit && attempt > limit)
+                {
+                    throw;
+                }
+
+                // The timer is running before the event is out, so whoever reacts to the event (a test
+                // advancing virtual time, say) can rely on the reconnect being scheduled.
+                var delay = backoff.DelayFor(attempt);
+                var sleep = Observable.Timer(delay, client.Scheduler).ToTask(cancellationToken);
+                reconnecting(new WatchReconnecting { Attempt = attempt, Delay = delay, Reason = $"{ex.GetType().Name}: {ex.Message}" });
+                await sleep.ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One round of waiting for the server: IDLE until <paramref name="publishStop"/>'s source is cancelled (by a
+    /// change) or the idle timeout passes; without IDLE, one poll interval then NOOP. Ending IDLE starts the
+    /// response deadline: a server that never answers DONE is dead, and a <see cref="TimeoutException"/> says so.
+    /// </summary>
+    internal static async Task WaitForChangesAsync(
+        ImapRxClient client,
+        ImapLease lease,
+        WatchOptions options,
+        string what,
+        Action<CancellationTokenSource?> publishStop,
+        Action<bool> idling,
+        CancellationToken cancellationToken)
+    {
+        var scheduler = client.Scheduler;
+        var supportsIdle = lease.Client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        var responseTimeout = client.Account.Timeout;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = new DeadlineTimer(scheduler, responseTimeout, abort);
+        using var startDeadline = stop.Token.Register(deadline.Start);
+        var wait = supportsIdle ? options.IdleTimeout ?? client.Account.IdleTimeout : options.PollInterval;
+        using var restart = scheduler.Schedule(wait, () => SafeCancel(stop));
+        publishStop(stop);
+        try
+        {
+            lease.Connection.SetState(ImapConnectionState.Idle);
+            idling(!supportsIdle);
+            Diagnostics.Log.IdleStarted(client.Logger, lease.ConnectionId, what);
+            if (supportsIdle)
+            {
+                await lease.Client.IdleAsync(stop.Token, abort.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await WhenCancelled(stop.Token).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                await lease.Client.NoOpAsync(abort.Token).ConfigureAwait(false);
+            }
+
+            lease.Connection.SetState(ImapConnectionState.Selected);
+        }
+        catch (OperationCanceledException) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"No answer from the server within {responseTimeout.TotalSeconds:0.###} s of ending {(supportsIdle ? "IDLE" : "a poll")} on {what}: the connection is presumed dead.");
+        }
+        finally
+        {
+            publishStop(null);
+        }
+    }
+
+    /// <summary>
+    /// Transient failures, and a connect whose own retries ran out on a transient failure: a watch is meant
+    /// to outlive an outage, so it keeps its own backoff going where a one-shot operation would give up.
+    /// </summary>
+    private static bool IsRecoverable(Exception exception)
+        => TransientErrors.IsTransient(exception)
+            || (exception is ImapConnectException { InnerException: { } inner } && TransientErrors.IsTransient(inner));
+
+    private static Task WhenCancelled(CancellationToken token)
+    {
+        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => completion.TrySetResult(true));
+        return completion.Task;
+    }
+
+    private static void SafeCancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The wait already ended and its token source is gone.
+        }
+    }
+}
