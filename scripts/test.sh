@@ -6,6 +6,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-dovecot.sh || exit 1
+# Dovecot uses one inotify instance per IDLE; past the kernel's default of 128 it silently falls back to
+# polling every 30 s, which the many-watch tests would see as lost events.
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)" -lt 1024 ]; then
+  sysctl -qw fs.inotify.max_user_instances=1024 2>/dev/null || echo "note: could not raise fs.inotify.max_user_instances (not root?)"
+fi
 log=$(mktemp)
 dotnet test ImapRx.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
