@@ -70,9 +70,24 @@ public sealed partial class ImapRxClient
         return WithLease<long>(folder, async (lease, observer, cancellationToken) =>
         {
             var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-            var message = await GetMessageOrThrowAsync(mailFolder, folder, uid, cancellationToken).ConfigureAwait(false);
+            Stream raw;
+            try
+            {
+                // The server's bytes as they are (BODY.PEEK[]): parsing and writing back would change line endings
+                // and folding, and a saved .eml must be the message, not our rendering of it.
+                raw = await mailFolder.GetStreamAsync(new UniqueId(uid), cancellationToken).ConfigureAwait(false);
+            }
+            catch (MessageNotFoundException ex)
+            {
+                throw new ImapMessageNotFoundException(folder, uid, ex);
+            }
+
             var counting = new CountingStream(destination);
-            await message.WriteToAsync(counting, cancellationToken).ConfigureAwait(false);
+            using (raw)
+            {
+                await raw.CopyToAsync(counting, 81920, cancellationToken).ConfigureAwait(false);
+            }
+
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
             observer.OnNext(counting.BytesWritten);
         });
