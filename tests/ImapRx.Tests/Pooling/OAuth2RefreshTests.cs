@@ -39,6 +39,42 @@ public sealed class OAuth2RefreshTests
     }
 
     [Fact]
+    public async Task LeaseAsync_TokenExpiresBetweenConnections_RefreshedEachTimeAndNeverInWireLogOrErrors()
+    {
+        using var server = new ScriptedXOAuth2Server(acceptedToken: "fresh-token-7f3a");
+        var calls = 0;
+        var credential = ImapCredential.FromAccessTokenProvider((forceRefresh, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            return new ValueTask<string>(forceRefresh ? "fresh-token-7f3a" : "expired-token-91c2");
+        });
+        var wire = new Watching.WireLog();
+        await using var pool = new ImapConnectionPool(new ImapPoolOptions { ProtocolLog = wire.Open });
+        var account = new ImapAccountOptions("127.0.0.1", "ann@example.com", credential) { Port = server.Port, Encryption = ImapEncryption.None, MaxRetries = 0 };
+
+        for (var connection = 0; connection < 3; connection++)
+        {
+            await using (var lease = await pool.LeaseAsync(account))
+            {
+                Assert.True(lease.Client.IsAuthenticated);
+            }
+
+            await pool.ClearAsync(account); // the next lease connects again, with the cached token expired
+        }
+
+        Assert.Equal(6, calls);
+        var text = wire.ToString();
+        Assert.Contains("AUTHENTICATE XOAUTH2", text);
+        foreach (var token in new[] { "fresh-token-7f3a", "expired-token-91c2" })
+        {
+            Assert.DoesNotContain(token, text);
+            Assert.DoesNotContain(Convert.ToBase64String(Encoding.ASCII.GetBytes($"user=ann@example.com\u0001auth=Bearer {token}\u0001\u0001")), text);
+            Assert.DoesNotContain(token, account.ToString());
+            Assert.DoesNotContain(token, credential.ToString());
+        }
+    }
+
+    [Fact]
     public async Task LeaseAsync_RefreshedTokenAlsoRejected_FailsWithAuthenticationError()
     {
         using var server = new ScriptedXOAuth2Server(acceptedToken: "never");
