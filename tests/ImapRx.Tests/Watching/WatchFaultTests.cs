@@ -55,6 +55,8 @@ public sealed class WatchFaultTests(DovecotFixture fixture)
         Assert.True(events.Of<WatchResumed>().Count >= 3, $"{events.Of<WatchResumed>().Count} resumes");
         Assert.Equal(100, events.Of<WatchResumed>().Sum(r => r.Arrived) + LiveArrivals(events));
         Assert.Null(events.Error);
+        Reliability.ReliabilityFigures.Add("messages checked across watch reconnects", appended.Count);
+        Reliability.ReliabilityFigures.Add("faults injected: cuts during IDLE", proxy.CountEvents(FaultEventKind.Cut));
     }
 
     [DovecotFact]

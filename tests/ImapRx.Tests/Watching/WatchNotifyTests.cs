@@ -95,6 +95,8 @@ public sealed class WatchNotifyTests(DovecotFixture fixture)
         }
 
         Assert.True(events.Of<WatchResumed>().Count >= 2 * Folders.Length, $"{events.Of<WatchResumed>().Count} resumes");
+        Reliability.ReliabilityFigures.Add("messages checked across watch reconnects", 60);
+        Reliability.ReliabilityFigures.Add("faults injected: cuts during IDLE", 2);
         Assert.Null(events.Error);
     }
 
