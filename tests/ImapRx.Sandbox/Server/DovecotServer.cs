@@ -20,8 +20,8 @@ public sealed partial class DovecotServer : IAsyncDisposable
 
     private readonly SandboxLayout _layout;
     private readonly SandboxCertificates _certificates;
-    private readonly Process _launcher;
-    private readonly int _masterPid;
+    private Process _launcher;
+    private int _masterPid;
     private int _disposed;
 
     private DovecotServer(
@@ -122,6 +122,22 @@ public sealed partial class DovecotServer : IAsyncDisposable
         customChain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
         customChain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return customChain.Build(leaf);
+    }
+
+    /// <summary>
+    /// Stops Dovecot (its clients get a BYE and lose their connections), waits <paramref name="downtime"/> with
+    /// nothing listening, then starts it again on the same ports with the same users and mail.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        NativeMethods.Kill(_masterPid, NativeMethods.SigTerm);
+        await _launcher.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        _launcher.Dispose();
+        await Task.Delay(downtime, cancellationToken).ConfigureAwait(false);
+        var output = new StringBuilder();
+        _launcher = StartLauncher(_layout, output);
+        _masterPid = await WaitUntilListeningAsync(_launcher, _layout, output, PlainPort, TlsPort, Options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the master by its pid (SIGTERM, then SIGKILL after 15 s) and deletes the temp directory.</summary>
