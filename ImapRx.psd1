@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'module/bin/ImapRx.PowerShell.dll'
+    RootModule           = 'module/ImapRx.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '5b2f0b8e-6f1c-4a53-9a55-2f7f3c1d9e41'
     Author               = 'ImapRx developers'

@@ -33,6 +33,9 @@ public static class TransientErrors
             case SslHandshakeException:
             case Pooling.ImapConnectException: // its retries are already spent
             case ImapUidValidityChangedException:
+            case FileNotFoundException: // IOExceptions, but about assemblies and files, not the network
+            case FileLoadException:
+            case DirectoryNotFoundException:
                 return false;
             case SocketException:
             case IOException:

@@ -47,14 +47,14 @@ public sealed class CmdletTests(DovecotFixture fixture)
     {
         var (host, _) = await ConnectedAsync();
         using var _ = host;
-        var unseenBefore = host.Run("Search-ImapMessage -Unseen").Objects<MailMessageInfo>();
+        var unseenBefore = host.Run("Search-ImapMessage -Unseen").Objects("MailMessageInfo");
 
         var result = host.Run("Get-ImapFolder -Type Inbox | Search-ImapMessage -Unseen | Set-ImapMessageFlag -Seen");
 
         Assert.Empty(result.Errors);
         Assert.NotEmpty(unseenBefore);
         Assert.Empty(host.Run("Search-ImapMessage -Unseen").Output);
-        Assert.Equal(8, host.Run("Search-ImapMessage -Seen").Objects<MailMessageInfo>().Count);
+        Assert.Equal(8, host.Run("Search-ImapMessage -Seen").Objects("MailMessageInfo").Count);
     }
 
     [DovecotFact]
@@ -62,12 +62,12 @@ public sealed class CmdletTests(DovecotFixture fixture)
     {
         var (host, user) = await ConnectedAsync();
         using var _ = host;
-        var seen = host.Run("Search-ImapMessage -Seen").Objects<MailMessageInfo>().Count;
+        var seen = host.Run("Search-ImapMessage -Seen").Objects("MailMessageInfo").Count;
 
         host.Run("Get-ImapMessage | Set-ImapMessageFlag -Seen -WhatIf");
         host.Run("Get-ImapMessage | Remove-ImapMessage -WhatIf");
 
-        Assert.Equal(seen, host.Run("Search-ImapMessage -Seen").Objects<MailMessageInfo>().Count);
+        Assert.Equal(seen, host.Run("Search-ImapMessage -Seen").Objects("MailMessageInfo").Count);
         await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
         Assert.Equal(8, (await other.GetUidsAsync("INBOX")).Count);
     }
@@ -106,10 +106,10 @@ public sealed class CmdletTests(DovecotFixture fixture)
 
         var result = host.Run("Get-ImapMessage -BatchSize 10 -IncludeBody");
 
-        Assert.Equal(30, result.Objects<MailMessageInfo>().Count);
+        Assert.Equal(30, result.Objects("MailMessageInfo").Count);
         Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Processing && p.StatusDescription.Contains("message(s) from INBOX"));
         Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed);
-        Assert.All(result.Objects<MailMessageInfo>(), m => Assert.NotNull(m.TextBody));
+        Assert.All(result.Objects("MailMessageInfo"), m => Assert.NotNull(m.Get<string>("TextBody")));
     }
 
     [DovecotFact]
@@ -162,13 +162,12 @@ public sealed class CmdletTests(DovecotFixture fixture)
             }
 
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!output.Any(o => o.BaseObject is MessagesArrived) && DateTime.UtcNow < deadline)
+            while (!output.Any(IsArrival) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }
 
-            var arrived = Assert.IsType<MessagesArrived>(output.First(o => o.BaseObject is MessagesArrived).BaseObject);
-            Assert.Single(arrived.Uids);
+            Assert.Single(output.First(IsArrival).Get<IEnumerable<uint>>("Uids"));
             shell.Stop();
             Assert.True(pending.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(15)), "Watch-ImapFolder did not stop");
             Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
@@ -187,20 +186,22 @@ public sealed class CmdletTests(DovecotFixture fixture)
         try
         {
             var vars = new Dictionary<string, object?> { ["state"] = state };
-            var first = host.Run("Sync-ImapFolder -Folder INBOX -StatePath $state", vars).Objects<MessagesArrived>();
+            var first = host.Run("Sync-ImapFolder -Folder INBOX -StatePath $state", vars).Objects("MessagesArrived");
             await using (var other = await SandboxClient.ConnectAsync(fixture.Server, user))
             {
                 await other.AppendAsync("INBOX", new CorpusGenerator(40).CreateSmallMessage(0));
             }
 
-            var second = host.Run("Sync-ImapFolder -Folder INBOX -StatePath $state", vars).Objects<MessagesArrived>();
+            var second = host.Run("Sync-ImapFolder -Folder INBOX -StatePath $state", vars).Objects("MessagesArrived");
 
-            Assert.Equal(new uint[] { 1, 2, 3 }, first.SelectMany(e => e.Uids));
-            Assert.Equal(new uint[] { 4 }, Assert.Single(second).Uids);
+            Assert.Equal(new uint[] { 1, 2, 3 }, first.SelectMany(e => e.Get<IEnumerable<uint>>("Uids")));
+            Assert.Equal(new uint[] { 4 }, Assert.Single(second).Get<IEnumerable<uint>>("Uids"));
         }
         finally
         {
             Directory.Delete(state, true);
         }
     }
+
+    private static bool IsArrival(PSObject value) => value.BaseObject.GetType().Name == "MessagesArrived";
 }

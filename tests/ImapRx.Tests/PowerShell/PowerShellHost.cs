@@ -62,7 +62,11 @@ internal sealed class PowerShellHost : IDisposable
 
     internal sealed record Result(Collection<PSObject> Output, List<ErrorRecord> Errors, List<ProgressRecord> Progress, List<string> Verbose)
     {
-        internal List<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>().ToList();
+        /// <summary>
+        /// Output objects of the ImapRx type with this short name. They are matched by name, not by CLR type: on
+        /// PowerShell 7 the module's types live in its own assembly load context, so they are not this test's types.
+        /// </summary>
+        internal List<PSObject> Objects(string typeName) => Output.Where(o => o.BaseObject.GetType().Name == typeName).ToList();
 
         internal string AllText() => string.Join("\n", Output.Select(o => o?.ToString()).Concat(Errors.Select(e => e.ToString() + " " + e.Exception)).Concat(Verbose));
     }
