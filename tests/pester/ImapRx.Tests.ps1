@@ -26,6 +26,11 @@ Describe 'ImapRx module' {
         (Get-Help $_).examples | Should -Not -BeNullOrEmpty
     }
 
+    It 'loads its cmdlets into their own assembly load context on PowerShell 7' -Skip:($PSEdition -ne 'Core') {
+        $assembly = (Get-Command Get-ImapMessage).ImplementingType.Assembly
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly).Name | Should -Be 'ImapRx'
+    }
+
     It 'reports a missing session with ImapNoSession' {
         { Get-ImapFolder -ErrorAction Stop } | Should -Throw -ErrorId 'ImapNoSession*'
     }
@@ -59,5 +64,16 @@ Describe 'ImapRx against a server' -Skip:(-not $env:IMAPRX_TEST_SERVER) {
     It 'never shows the password' {
         $text = (Get-ImapFolder | Out-String) + ((Connect-ImapServer -Server $env:IMAPRX_TEST_SERVER -Port $env:IMAPRX_TEST_PORT -Credential $script:cred -TrustedCaPath $env:IMAPRX_TEST_CA) | Out-String)
         $text | Should -Not -Match ([regex]::Escape($env:IMAPRX_TEST_PASSWORD))
+    }
+
+    It 'completes folder names, quoting those with spaces' {
+        $completion = TabExpansion2 -inputScript 'Get-ImapMessage -Folder Fold' -cursorColumn 28
+        $completion.CompletionMatches.CompletionText | Should -Contain "'Folder With Space'"
+    }
+
+    It 'stops Watch-ImapFolder after -Timeout' {
+        $started = Get-Date
+        Watch-ImapFolder -Folder INBOX -Timeout 00:00:02 | Out-Null
+        ((Get-Date) - $started).TotalSeconds | Should -BeLessThan 30
     }
 }

@@ -43,7 +43,8 @@ public sealed class FolderNameCompleter : IArgumentCompleter
     private static ImapSession? DefaultSession()
     {
         using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand("Get-Variable").AddParameter("Name", "ImapRxDefaultSession").AddParameter("Scope", "Global").AddParameter("ValueOnly").AddParameter("ErrorAction", "Ignore");
+        // A script, not Get-Variable: Microsoft.PowerShell.Utility is not loaded in every host.
+        ps.AddScript("$global:ImapRxDefaultSession");
         return ps.Invoke().FirstOrDefault()?.BaseObject as ImapSession;
     }
 }

@@ -178,6 +178,23 @@ public sealed class CmdletTests(DovecotFixture fixture)
     }
 
     [DovecotFact]
+    public async Task TabCompletion_FolderParameter_OffersServerFoldersQuotedWhenNeeded()
+    {
+        var (host, _) = await ConnectedAsync(messages: 0);
+        using var _ = host;
+
+        var projects = host.Complete("Get-ImapMessage -Folder Proj");
+        var spaced = host.Complete("Search-ImapMessage -Unseen -Folder Folder");
+        var german = host.Complete("Get-ImapMessage -Folder Entw");
+        var none = host.Complete("Get-ImapMessage -Folder NoSuchPrefix");
+
+        Assert.Equal(new[] { "Projects", "Projects/2026", "Projects/2026/Q1", "Projects/2026/Q2" }, projects);
+        Assert.Equal(new[] { "'Folder With Space'" }, spaced);
+        Assert.Equal(new[] { "Entwürfe" }, german);
+        Assert.Empty(none);
+    }
+
+    [DovecotFact]
     public async Task SyncImapFolder_SecondRun_ReportsOnlyNewMessages()
     {
         var (host, user) = await ConnectedAsync(messages: 3);

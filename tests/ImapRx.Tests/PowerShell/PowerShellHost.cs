@@ -37,6 +37,15 @@ internal sealed class PowerShellHost : IDisposable
         return new Result(output, ps.Streams.Error.ToList(), ps.Streams.Progress.ToList(), ps.Streams.Verbose.Select(v => v.Message).ToList());
     }
 
+    /// <summary>What Tab offers at the end of <paramref name="input"/>, as it would be inserted.</summary>
+    internal List<string> Complete(string input)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = _runspace;
+        var completion = CommandCompletion.CompleteInput(input, input.Length, null, ps);
+        return completion.CompletionMatches.Select(m => m.CompletionText).ToList();
+    }
+
     /// <summary>Starts a script and returns the handle so a test can stop it like Ctrl+C does.</summary>
     internal (System.Management.Automation.PowerShell Shell, IAsyncResult Pending, PSDataCollection<PSObject> Output) Start(string script)
     {
