@@ -55,6 +55,11 @@ public sealed class ConnectImapServerCommand : PSCmdlet
     [ValidateRange(1, 1000)]
     public int MaxConnections { get; set; } = ImapAccountDefaults.MaxConnections;
 
+    /// <summary>How often a failed connect or a dropped connection is retried, with exponential backoff.</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaxRetries { get; set; } = ImapAccountDefaults.MaxRetries;
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
@@ -70,6 +75,7 @@ public sealed class ConnectImapServerCommand : PSCmdlet
                 Encryption = Encryption,
                 Port = Port,
                 MaxConnections = MaxConnections,
+                MaxRetries = MaxRetries,
                 TrustedCertificateAuthorities = TrustedCaPath is null ? Array.Empty<X509Certificate2>() : new[] { LoadCertificate(TrustedCaPath) },
             };
         }

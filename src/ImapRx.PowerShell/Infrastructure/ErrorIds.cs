@@ -31,7 +31,8 @@ internal static class ErrorIds
             ImapMessageNotFoundException => (MessageNotFound, ErrorCategory.ObjectNotFound),
             ImapSearchSyntaxException => (InvalidSearchQuery, ErrorCategory.InvalidArgument),
             ArgumentException => (InvalidArgument, ErrorCategory.InvalidArgument),
-            IOException or SocketException or ImapProtocolException or TimeoutException => (ConnectionLost, ErrorCategory.ConnectionError),
+            ImapRx.Pooling.ImapConnectException or MailKit.ServiceNotConnectedException or IOException or SocketException or ImapProtocolException or TimeoutException
+                => (ConnectionLost, ErrorCategory.ConnectionError),
             _ => (OperationFailed, ErrorCategory.NotSpecified),
         };
         return new ErrorRecord(exception, id, category, target);

@@ -178,6 +178,33 @@ public sealed class CmdletTests(DovecotFixture fixture)
     }
 
     [DovecotFact]
+    public async Task Errors_ConnectionLostAndServerGone_ReportImapConnectionLostAsAConnectionError()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var proxy = new ImapRx.Sandbox.Faults.FaultProxy(fixture.Server.PlainPort);
+        using var host = new PowerShellHost();
+        var connected = host.Run(
+            "Connect-ImapServer -Server $server -Port $port -Encryption None -Credential $cred -MaxRetries 0",
+            new Dictionary<string, object?> { ["server"] = proxy.Host, ["port"] = proxy.Port, ["cred"] = Credential(user.Name, user.Password) });
+        Assert.Empty(connected.Errors);
+
+        proxy.RefuseConnections(true);
+        Assert.Equal(1, proxy.CutAll());
+        var lost = host.Run("Get-ImapFolder");
+
+        var error = Assert.Single(lost.Errors);
+        Assert.StartsWith("ImapConnectionLost", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+        Assert.DoesNotContain(user.Password, error.ToString() + error.Exception);
+
+        // The session recovers by itself once the server is reachable again.
+        proxy.RefuseConnections(false);
+        var again = host.Run("Get-ImapFolder");
+        Assert.Empty(again.Errors);
+        Assert.Contains(again.Output, o => o.Get<string>("FullName") == "INBOX");
+    }
+
+    [DovecotFact]
     public async Task TabCompletion_FolderParameter_OffersServerFoldersQuotedWhenNeeded()
     {
         var (host, _) = await ConnectedAsync(messages: 0);
