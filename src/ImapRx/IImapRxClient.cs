@@ -38,6 +38,9 @@ public interface IImapRxClient : IAsyncDisposable
     /// <summary>Message summaries in UID order, one at a time. Cold.</summary>
     IObservable<MailMessageInfo> Messages(string folder, FetchOptions? options = null);
 
+    /// <summary>Whole messages as raw bytes (not marked read, not parsed), in UID order, batched. Cold.</summary>
+    IObservable<MailMessageContent> MessageContents(string folder, FetchOptions? options = null);
+
     /// <summary>One whole parsed message (not marked read). Cold.</summary>
     IObservable<MimeMessage> MimeMessage(string folder, uint uid);
 

@@ -28,9 +28,15 @@ public sealed partial class ImapRxClient
     {
         CheckFolderName(folder);
         options ??= FetchOptions.Default;
+        if (options.MaxParallelism > 1)
+        {
+            var parallel = options;
+            return InParallel(folder, parallel, batch => MessageBatches(folder, batch));
+        }
+
         return Observable.Defer(() =>
         {
-            var progress = new FetchProgress(options.SinceUid);
+            var progress = new FetchProgress(options.SinceUid) { UidValidity = options.ExpectedUidValidity };
             return WithLease<IReadOnlyList<MailMessageInfo>>(
                     folder,
                     (lease, observer, cancellationToken) => FetchBatchesAsync(lease, folder, options, progress, observer, cancellationToken))

@@ -10,6 +10,7 @@ public sealed class FetchOptions
     public const int DefaultBatchSize = 500;
 
     private int _batchSize = DefaultBatchSize;
+    private int _maxParallelism = 1;
     private IReadOnlyCollection<uint>? _uids;
 
     /// <summary>Messages per UID FETCH; memory follows this, not the folder size.</summary>
@@ -53,6 +54,27 @@ public sealed class FetchOptions
     /// <summary>Which bodies to fetch.</summary>
     /// <value>The default is <see cref="BodyFetchMode.None"/>.</value>
     public BodyFetchMode Bodies { get; set; } = BodyFetchMode.None;
+
+    /// <summary>
+    /// How many pooled connections fetch at once. Above 1, the UIDs are looked up first and split into batches that
+    /// up to this many connections fetch side by side; batches are still emitted in UID order, and at most this
+    /// many are held in memory. Each connection counts against the account's MaxConnections (leases beyond it wait).
+    /// </summary>
+    /// <value>The default is 1: one connection, one batch after another. Allowed 1 to 32.</value>
+    public int MaxParallelism
+    {
+        get => _maxParallelism;
+        set => _maxParallelism = value is >= 1 and <= 32
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxParallelism), value, "MaxParallelism must be between 1 and 32.");
+    }
+
+    /// <summary>The UIDVALIDITY the UIDs were looked up under (parallel fetches); 0 when not known yet.</summary>
+    internal uint ExpectedUidValidity { get; private set; }
+
+    /// <summary>One batch of a parallel fetch: exactly these UIDs, under this UIDVALIDITY, on one connection.</summary>
+    internal FetchOptions ForBatch(IReadOnlyCollection<uint> uids, uint uidValidity)
+        => new() { BatchSize = BatchSize, Bodies = Bodies, Uids = uids, ExpectedUidValidity = uidValidity };
 
     /// <summary>Shared default instance.</summary>
     public static FetchOptions Default => new();

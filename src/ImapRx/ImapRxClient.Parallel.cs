@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Fetching;
+using ImapRx.Resilience;
+using MailKit;
+
+namespace ImapRx;
+
+public sealed partial class ImapRxClient
+{
+    /// <summary>
+    /// Looks the UIDs up once, then fetches batch after batch with up to <see cref="FetchOptions.MaxParallelism"/>
+    /// batches in flight, each on its own pooled connection with its own retries, and emits them in UID order.
+    /// A batch that fails for good fails the whole stream; disposing cancels every batch in flight.
+    /// </summary>
+    private IObservable<IReadOnlyList<T>> InParallel<T>(string folder, FetchOptions options, Func<FetchOptions, IObservable<IReadOnlyList<T>>> fetchBatch)
+        => Observable.Create<IReadOnlyList<T>>(async (observer, cancellationToken) =>
+        {
+            var (uids, uidValidity) = await LookUpUids(folder, options).ToTask(cancellationToken).ConfigureAwait(false);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var inFlight = new Queue<Task<IList<IReadOnlyList<T>>>>();
+            try
+            {
+                for (var offset = 0; offset < uids.Count; offset += options.BatchSize)
+                {
+                    if (inFlight.Count >= options.MaxParallelism)
+                    {
+                        Emit(observer, await inFlight.Dequeue().ConfigureAwait(false));
+                    }
+
+                    var batch = uids.GetRange(offset, Math.Min(options.BatchSize, uids.Count - offset));
+                    inFlight.Enqueue(fetchBatch(options.ForBatch(batch, uidValidity)).ToList().ToTask(stop.Token));
+                }
+
+                while (inFlight.Count > 0)
+                {
+                    Emit(observer, await inFlight.Dequeue().ConfigureAwait(false));
+                }
+            }
+            finally
+            {
+                // On failure or disposal: stop the other batches and wait, so no lease outlives the subscription.
+                stop.Cancel();
+                foreach (var pending in inFlight)
+                {
+                    await pending.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                }
+            }
+        });
+
+    private IObservable<(List<uint> Uids, uint UidValidity)> LookUpUids(string folder, FetchOptions options)
+        => WithLease<(List<uint>, uint)>(folder, async (lease, observer, cancellationToken) =>
+            {
+                var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+                var uids = mailFolder.Count == 0
+                    ? new List<uint>()
+                    : await SelectUidsAsync(mailFolder, options, options.SinceUid, cancellationToken).ConfigureAwait(false);
+                if (options.Limit is { } limit && uids.Count > limit)
+                {
+                    uids = uids.GetRange(0, limit);
+                }
+
+                observer.OnNext((uids, mailFolder.UidValidity));
+            })
+            .RetryWithBackoff(BackoffOptions.FromAccount(Account), Scheduler);
+
+    private static void Emit<T>(IObserver<IReadOnlyList<T>> observer, IList<IReadOnlyList<T>> batches)
+    {
+        foreach (var batch in batches)
+        {
+            observer.OnNext(batch);
+        }
+    }
+}
