@@ -1,0 +1,110 @@
+using System.Reactive.Linq;
+using ImapRx.Fetching;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace ImapRx.Bench;
+
+/// <summary>S2: every message's full bytes (BODY.PEEK[]), parsed by nobody.</summary>
+public static class BodyFetch
+{
+    public static async Task<(long Items, long Bytes, string? Detail)> RunAsync(string contender, Child.Settings settings)
+    {
+        var batch = settings.Int("batch", 100);
+        switch (contender)
+        {
+            case "imaprx":
+            case "imaprx-pool":
+            {
+                var parallel = contender == "imaprx-pool" ? settings.Int("parallel", 4) : 1;
+                await using var client = Child.ImapRx(settings, parallel + 1);
+                long items = 0;
+                long bytes = 0;
+                await client.MessageContents(settings.Folder, new FetchOptions { BatchSize = batch, MaxParallelism = parallel })
+                    .ForEachAsync(m =>
+                    {
+                        items++;
+                        bytes += m.Size;
+                    });
+                return (items, bytes, $"parallel={parallel}");
+            }
+
+            case "mailkit":
+            case "mailkit-copy":
+            {
+                using var client = await Child.MailKitAsync(settings);
+                var folder = (ImapFolder)await client.GetFolderAsync(settings.Folder);
+                await folder.OpenAsync(FolderAccess.ReadOnly);
+                var last = folder.UidNext!.Value.Id - 1;
+                long items = 0;
+                long bytes = 0;
+                for (uint lo = 1; lo <= last; lo += (uint)batch)
+                {
+                    var range = new UniqueIdRange(new UniqueId(lo), new UniqueId(Math.Min(last, lo + (uint)batch - 1)));
+                    await folder.GetStreamsAsync(range, async (_, _, _, stream, ct) =>
+                    {
+                        // Streaming: the bytes go somewhere (here nowhere) without being kept or parsed; or, like
+                        // ImapRx must to hand them to a subscriber, into a buffer of their own ("mailkit-copy").
+                        Stream sink = contender == "mailkit-copy" ? new MemoryStream((int)stream.Length) : new CountingSink();
+                        await stream.CopyToAsync(sink, 81920, ct);
+                        items++;
+                        bytes += sink.Length;
+                    });
+                }
+
+                await client.DisconnectAsync(true);
+                return (items, bytes, null);
+            }
+
+            case "socket":
+            {
+                await using var raw = await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password);
+                await raw.CommandAsync($"EXAMINE \"{settings.Folder}\"");
+                var last = settings.Int("count");
+                long bytes = 0;
+                for (var lo = 1; lo <= last; lo += batch)
+                {
+                    bytes += await raw.CommandAsync($"UID FETCH {lo}:{Math.Min(last, lo + batch - 1)} (BODY.PEEK[])");
+                }
+
+                return (last, bytes, null);
+            }
+
+            default:
+                throw new ArgumentException("Unknown contender " + contender);
+        }
+    }
+
+    private sealed class CountingSink : Stream
+    {
+        public long Count { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Count;
+
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Count += count;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Count += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using ImapRx.Sandbox.Server;
+using MailKit;
+
+namespace ImapRx.Bench;
+
+/// <summary>
+/// Starts the sandbox Dovecot, writes the corpora straight into Maildir (indexed once, before any timing), then
+/// runs every contender of every scenario in its own process, several times, alternating the order, and prints
+/// medians, spreads and ratios measured in this one run.
+/// </summary>
+public static class Orchestrator
+{
+    private static readonly string[] AllScenarios = { "S1", "S2", "S3", "S4", "S5" };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var scenarios = args.FirstOrDefault(a => a.StartsWith("--scenarios=", StringComparison.Ordinal))?.Split('=')[1].Split(',') ?? AllScenarios;
+        var reps = 3;
+        var big = quick ? 20_000 : 100_000;
+        var ten = quick ? 2_000 : 10_000;
+        var watchCounts = quick ? new[] { 50, 100 } : new[] { 100, 500, 1000 };
+        var trials = quick ? 20 : 70;
+        var report = new StringBuilder();
+        void Say(string line)
+        {
+            Console.WriteLine(line);
+            report.AppendLine(line);
+        }
+
+        Say($"# ImapRx benchmark run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        await using var server = await DovecotServer.StartAsync(new DovecotServerOptions { MaxConnections = 1500 });
+        var user = await server.CreateUserAsync();
+        var clock = Stopwatch.StartNew();
+        await using (var setup = await SandboxClient.ConnectAsync(server, user))
+        {
+            foreach (var folder in new[] { "Big", "Ten", "Latency" })
+            {
+                await setup.CreateFolderAsync(folder);
+            }
+        }
+
+        var writer = new MaildirWriter(server);
+        var generator = new CorpusGenerator(2026) { MalformedInterval = 0 };
+        var bigResult = await writer.WriteAsync(user, "Big", Mixed(generator, big));
+        var tenResult = await writer.WriteAsync(user, "Ten", Mixed(generator, ten));
+        Say($"Corpus: Big {bigResult.Count:N0} messages, {bigResult.Bytes / 1048576.0:0} MB; Ten {tenResult.Count:N0} messages, {tenResult.Bytes / 1048576.0:0} MB (every 10th a full corpus message with parts and attachments, the rest small); written and indexed in {clock.Elapsed.TotalSeconds:0} s.");
+
+        var common = new[] { $"host={server.Host}", $"port={server.PlainPort}", $"user={user.Name}" };
+        var results = new List<Measurement>();
+        async Task<Measurement> Run(string scenario, string contender, params string[] extra)
+        {
+            var m = await RunChildAsync(scenario, contender, user.Password, common.Concat(extra).ToArray());
+            results.Add(m);
+            Console.Error.WriteLine($"  {scenario} {contender} {string.Join(' ', extra)}: {m.Milliseconds:0} ms, {m.Items} items, RSS {m.PeakRssMb:0} MB, {m.MaxThreads} threads {m.Detail}");
+            return m;
+        }
+
+        foreach (var scenario in scenarios)
+        {
+            switch (scenario)
+            {
+                case "S1":
+                    var s1 = new List<(string Folder, string Contender, Measurement M)>();
+                    foreach (var (folder, count) in new[] { ("Big", big), ("Ten", ten) })
+                    {
+                        var contenders = folder == "Big" ? new[] { "imaprx", "imaprx-pool2", "imaprx-pool4", "mailkit", "mailkit+map", "socket" } : new[] { "imaprx", "mailkit" };
+                        for (var rep = 0; rep < reps; rep++)
+                        {
+                            foreach (var contender in Rotate(contenders, rep))
+                            {
+                                s1.Add((folder, contender, await Run("S1", contender, $"folder={folder}", $"count={count}", "batch=1000", "parallel=4")));
+                            }
+                        }
+                    }
+
+                    Say("");
+                    Say(Table("S1 header sync of Big", s1.Where(r => r.Folder == "Big").Select(r => r.M).ToList(), "mailkit", "messages/s"));
+                    Say(Table("S1 header sync of Ten (memory comparison)", s1.Where(r => r.Folder == "Ten").Select(r => r.M).ToList(), "mailkit", "messages/s"));
+                    break;
+                case "S2":
+                    var s2 = new List<Measurement>();
+                    for (var rep = 0; rep < reps; rep++)
+                    {
+                        foreach (var contender in Rotate(new[] { "imaprx", "imaprx-pool", "mailkit", "mailkit-copy", "socket" }, rep))
+                        {
+                            s2.Add(await Run("S2", contender, "folder=Ten", $"count={ten}", "batch=100", "parallel=2"));
+                        }
+                    }
+
+                    Say(Table("S2 full bodies of Ten", s2, "mailkit", "messages/s"));
+                    break;
+                case "S3":
+                    var s3 = new List<Measurement>();
+                    for (var rep = 0; rep < reps; rep++)
+                    {
+                        foreach (var contender in Rotate(new[] { "imaprx", "socket", "socket-refetch" }, rep))
+                        {
+                            s3.Add(await Run("S3", contender, "folder=Latency", $"trials={trials}"));
+                        }
+                    }
+
+                    Say(LatencyTable(s3));
+                    break;
+                case "S4":
+                    await using (var setup = await SandboxClient.ConnectAsync(server, user))
+                    {
+                        for (var i = 0; i < watchCounts.Max(); i++)
+                        {
+                            await setup.CreateFolderAsync(ManyWatches.Name(i));
+                        }
+                    }
+
+                    var s4 = new List<(int Count, Measurement M)>();
+                    foreach (var count in watchCounts)
+                    {
+                        foreach (var contender in new[] { "imaprx", "imaprx-notify", "mailkit" })
+                        {
+                            s4.Add((count, await Run("S4", contender, $"count={count}")));
+                        }
+                    }
+
+                    Say(WatchTable(s4));
+                    break;
+                case "S5":
+                    var s5 = new List<Measurement>();
+                    var state = Directory.CreateTempSubdirectory("imaprx-bench-sync-").FullName;
+                    for (var rep = 0; rep < reps; rep++)
+                    {
+                        foreach (var contender in Rotate(new[] { "imaprx", "mailkit" }, rep))
+                        {
+                            await Run("S5", contender, "folder=Big", $"state={state}/{contender}"); // catch up, untimed
+                            results.RemoveAt(results.Count - 1);
+                            await ChangeAsync(server, user, big, rep);
+                            s5.Add(await Run("S5", contender, "folder=Big", $"state={state}/{contender}"));
+                        }
+                    }
+
+                    var fullSync = results.Where(r => r.Scenario == "S1" && r.Contender == "imaprx" && r.Items >= big).Select(r => r.Milliseconds).ToList();
+                    Say(Table("S5 incremental sync of Big (1% flags changed, 100 new)", s5, "mailkit", "changes/s"));
+                    if (fullSync.Count > 0)
+                    {
+                        Say($"S5 ImapRx median {Median(s5.Where(m => m.Contender == "imaprx").Select(m => m.Milliseconds)):0} ms = {100 * Median(s5.Where(m => m.Contender == "imaprx").Select(m => m.Milliseconds)) / Median(fullSync):0.0}% of ImapRx's full S1 header sync ({Median(fullSync):0} ms). Target: under 5%.");
+                    }
+
+                    Directory.Delete(state, true);
+                    break;
+            }
+        }
+
+        var path = Path.Combine(AppContext.BaseDirectory, "results-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture) + ".md");
+        File.WriteAllText(path, report.ToString());
+        Console.WriteLine($"Written to {path}");
+        return 0;
+    }
+
+    private static IEnumerable<CorpusMessage> Mixed(CorpusGenerator generator, int count)
+        => Enumerable.Range(0, count).Select(i => i % 10 == 0 ? generator.CreateMessage(i) : generator.CreateSmallMessage(i));
+
+    private static IEnumerable<string> Rotate(string[] items, int by) => items.Skip(by % items.Length).Concat(items.Take(by % items.Length));
+
+    /// <summary>1% of the messages get \Flagged toggled, 100 new ones arrive.</summary>
+    private static async Task ChangeAsync(DovecotServer server, SandboxUser user, int count, int round)
+    {
+        await using var other = await SandboxClient.ConnectAsync(server, user);
+        var uids = Enumerable.Range(0, count / 100).Select(i => new UniqueId((uint)(1 + (i * 100)))).ToList();
+        if (round % 2 == 0)
+        {
+            await other.AddFlagsAsync("Big", uids, MessageFlags.Flagged);
+        }
+        else
+        {
+            await other.RemoveFlagsAsync("Big", uids, MessageFlags.Flagged);
+        }
+
+        var generator = new CorpusGenerator(3000 + round) { MalformedInterval = 0 };
+        foreach (var message in generator.GenerateSmall(100))
+        {
+            await other.AppendAsync("Big", message);
+        }
+    }
+
+    private static async Task<Measurement> RunChildAsync(string scenario, string contender, string password, string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        start.ArgumentList.Add("run");
+        start.ArgumentList.Add(scenario);
+        start.ArgumentList.Add(contender);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["BENCH_PASSWORD"] = password;
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output.Split('\n').Select(Measurement.TryParse).LastOrDefault(m => m is not null)
+            ?? throw new InvalidOperationException($"{scenario} {contender} failed (exit {process.ExitCode}):\n{output}");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Table(string title, List<Measurement> runs, string baseline, string unit)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"\n### {title}\n");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Contender | Median ms | Spread (min-max) ms | {unit} | vs {baseline} | Peak RSS MB (max) | Threads (max) | Notes |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        var baseMedian = Median(runs.Where(r => r.Contender == baseline).Select(r => r.Milliseconds));
+        foreach (var group in runs.GroupBy(r => r.Contender))
+        {
+            var median = Median(group.Select(r => r.Milliseconds));
+            var items = group.First().Items;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {group.Key} | {median:0} | {group.Min(r => r.Milliseconds):0}-{group.Max(r => r.Milliseconds):0} | {items / (median / 1000):0} | {baseMedian / median:0.00}x | {group.Max(r => r.PeakRssMb):0} | {group.Max(r => r.MaxThreads)} | {group.Last().Detail} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string LatencyTable(List<Measurement> runs)
+    {
+        var text = new StringBuilder("\n### S3 IDLE latency, APPEND completed to event seen (ms)\n\n| Contender | Trials | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|\n");
+        foreach (var group in runs.GroupBy(r => r.Contender))
+        {
+            var all = group.SelectMany(r => r.Detail!["latencies=".Length..].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture))).OrderBy(v => v).ToList();
+            double P(double p) => all[Math.Min(all.Count - 1, (int)Math.Ceiling(p * all.Count) - 1)];
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {all.Count} | {P(0.50):0.0} | {P(0.95):0.0} | {P(0.99):0.0} | {all[^1]:0.0} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string WatchTable(List<(int Count, Measurement M)> runs)
+    {
+        var text = new StringBuilder("\n### S4 concurrent watches\n\n| Folders | Contender | Events received | Time to all events ms | Details | Peak RSS MB | Threads (max) |\n|---|---|---|---|---|---|---|\n");
+        foreach (var (count, m) in runs)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {count} | {m.Contender} | {m.Items}/{count} | {m.Milliseconds:0} | {m.Detail} | {m.PeakRssMb:0} | {m.MaxThreads} |");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the benchmark by hand (never in CI): bash bench/run.sh [--quick] [--scenarios=S1,S2,S3,S4,S5]
+#   bash bench/run.sh micro [BenchmarkDotNet arguments, e.g. --filter '*']  for the in-process microbenchmarks.
+# Starts a private Dovecot on 127.0.0.1, writes the corpora straight into Maildir, and runs each contender in its
+# own process; results go to stdout and to bench/ImapRx.Bench/bin/Release/net10.0/results-*.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-dovecot.sh
+# One inotify instance per IDLE connection: S4 watches up to 1,000 folders (Dovecot polls every 30 s past the limit).
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances)" -lt 4096 ]; then
+  sysctl -qw fs.inotify.max_user_instances=4096 || echo "note: could not raise fs.inotify.max_user_instances; S4 will be slow"
+fi
+dotnet build bench/ImapRx.Bench -c Release -v quiet -nologo
+exec dotnet bench/ImapRx.Bench/bin/Release/net10.0/ImapRx.Bench.dll "$@"
