@@ -12,7 +12,11 @@ if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)" -lt 
   sysctl -qw fs.inotify.max_user_instances=1024 2>/dev/null || echo "note: could not raise fs.inotify.max_user_instances (not root?)"
 fi
 log=$(mktemp)
-dotnet test ImapRx.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# Build the whole solution first (the benchmark and samples too, so they never rot), then test what was built.
+if ! dotnet build ImapRx.sln -nologo -v quiet; then
+  echo "build failed"; exit 1
+fi
+dotnet test ImapRx.sln --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 # dotnet test's summary: "Total tests: N" then "     Passed: N", "     Failed: N", "    Skipped: N" (absent when 0).
 count() { grep -E "^ +$1: +[0-9]+$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }

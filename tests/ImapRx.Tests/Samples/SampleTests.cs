@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reactive.Linq;
+using System.Text.Json;
+using ImapRx.Model;
+using ImapRx.Samples.LivePipeline;
+using ImapRx.Samples.MultiAccount;
+using ImapRx.Samples.WebApi;
+using ImapRx.Samples.Worker;
+using ImapRx.Sandbox.Server;
+using ImapRx.Sync;
+using ImapRx.Tests.Server;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImapRx.Tests.Samples;
+
+/// <summary>Every sample under samples/, run against the sandbox server.</summary>
+[Collection(DovecotCollection.Name)]
+public sealed class SampleTests(DovecotFixture fixture)
+{
+    [DovecotFact]
+    public async Task WebApi_FoldersAndMessagesAsJson_OnePoolForConcurrentRequests()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, "INBOX", new CorpusGenerator(120) { MalformedInterval = 0 }.GenerateSmall(12));
+        var app = MailApi.Build(SandboxAccounts.For(fixture.Server, user, maxConnections: 2));
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+            var folders = await http.GetFromJsonAsync<JsonElement[]>("/folders");
+            var page = await http.GetFromJsonAsync<JsonElement[]>("/folders/INBOX?sinceUid=4&limit=5");
+            var missing = await http.GetAsync("/folders/No%20such%20folder");
+            var parallel = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => http.GetFromJsonAsync<JsonElement[]>("/folders/INBOX")));
+
+            Assert.Contains(folders!, f => f.GetProperty("fullName").GetString() == "INBOX");
+            Assert.Contains(folders!, f => f.GetProperty("fullName").GetString() == "Projects/2026/Q1");
+            Assert.Equal(new uint[] { 5, 6, 7, 8, 9 }, page!.Select(m => m.GetProperty("uid").GetUInt32()));
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.All(parallel, messages => Assert.Equal(12, messages!.Length));
+            Assert.True(await fixture.Server.CountConnectionsAsync(user.Name) <= 2, "the requests did not share the pool");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [DovecotFact]
+    public async Task Worker_RestartedOnTheSameCheckpoints_ReportsOnlyWhatArrivedMeanwhile()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, "INBOX", new CorpusGenerator(121) { MalformedInterval = 0 }.GenerateSmall(3));
+        var directory = Directory.CreateTempSubdirectory("imaprx-worker-").FullName;
+        try
+        {
+            var first = await RunWorkerUntilAsync(user, directory, expectedArrivals: 3);
+            await using (var other = await SandboxClient.ConnectAsync(fixture.Server, user))
+            {
+                await other.AppendAsync("INBOX", new CorpusGenerator(122).CreateSmallMessage(0));
+            }
+
+            var second = await RunWorkerUntilAsync(user, directory, expectedArrivals: 1);
+
+            Assert.Equal(new uint[] { 1, 2, 3 }, first);
+            Assert.Equal(new uint[] { 4 }, second);
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
+    [DovecotFact]
+    public async Task MultiAccount_ThreeAccountsTwoAtATime_EveryAccountsMessagesOnce()
+    {
+        var users = new List<SandboxUser>();
+        for (var i = 0; i < 3; i++)
+        {
+            var user = await fixture.CreateUserAsync();
+            await new MaildirWriter(fixture.Server).WriteAsync(user, "INBOX", new CorpusGenerator(130 + i) { MalformedInterval = 0 }.GenerateSmall(4 + i));
+            users.Add(user);
+        }
+
+        var clients = users.Select(u => SandboxAccounts.Client(fixture.Server, u)).ToList();
+        try
+        {
+            var changes = await MultiAccountSync.SyncInboxes(clients, new InMemorySyncStateStore(), maxConcurrent: 2).ToList();
+
+            var perAccount = changes.GroupBy(c => c.Account).ToDictionary(g => g.Key, g => g.Select(c => c.Change).OfType<MessagesArrived>().Sum(a => a.Uids.Count));
+            Assert.Equal(users.ToDictionary(u => u.Name, u => 4 + users.IndexOf(u)), perAccount);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [DovecotFact]
+    public async Task LivePipeline_ThreeMessagesFromOneSender_OneDigestWithAllThree()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var client = SandboxAccounts.Client(fixture.Server, user);
+        var digests = new List<SenderDigest>();
+        var watch = client.Watch("INBOX", new() { IncludeSummaries = true });
+        using var subscription = SenderDigests.PerSender(watch, TimeSpan.FromSeconds(4), System.Reactive.Concurrency.DefaultScheduler.Instance).Subscribe(d =>
+        {
+            lock (digests)
+            {
+                digests.Add(d);
+            }
+        });
+        await watch.OfType<WatchIdling>().FirstAsync().Timeout(TimeSpan.FromSeconds(30));
+
+        await using (var other = await SandboxClient.ConnectAsync(fixture.Server, user))
+        {
+            var generator = new CorpusGenerator(140);
+            foreach (var i in new[] { 0, 1, 2 })
+            {
+                var message = generator.CreateSmallMessage(i).ToMimeMessage();
+                message.From.Clear();
+                message.From.Add(new MimeKit.MailboxAddress("Ann", "Ann@Example.com"));
+                await other.AppendAsync("INBOX", message);
+            }
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (digests.Sum(d => d.Count) < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        lock (digests)
+        {
+            Assert.Equal(3, digests.Sum(d => d.Count));
+            Assert.All(digests, d => Assert.Equal("ann@example.com", d.Sender));
+            Assert.InRange(digests.Count, 1, 2); // one window, or two if the arrivals straddled a boundary
+        }
+    }
+
+    [DovecotFact]
+    public async Task QuickStart_AgainstTheSandbox_ListsSearchesAndSeesALiveArrival()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, "INBOX", new CorpusGenerator(150) { MalformedInterval = 0 }.GenerateSmall(3));
+
+        var lines = await QuickStart.RunAsync(SandboxAccounts.For(fixture.Server, user), async () =>
+        {
+            await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
+            await other.AppendAsync("INBOX", new CorpusGenerator(151).CreateSmallMessage(0));
+        });
+
+        Assert.Contains(lines, l => l.StartsWith("INBOX: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l == "1 new message(s)");
+        Assert.Equal("ann@example.com", QuickStart.Account("x").Username);
+    }
+
+    private async Task<List<uint>> RunWorkerUntilAsync(SandboxUser user, string checkpoints, int expectedArrivals)
+    {
+        var handler = new CollectingHandler();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IImapRxClient>(SandboxAccounts.Client(fixture.Server, user));
+        builder.Services.AddSingleton<ISyncStateStore>(new FileSyncStateStore(checkpoints));
+        builder.Services.AddSingleton<IInboxHandler>(handler);
+        builder.Services.AddHostedService(services => new InboxSyncWorker(
+            services.GetRequiredService<IImapRxClient>(), services.GetRequiredService<ISyncStateStore>(), handler, NullLogger<InboxSyncWorker>.Instance)
+        {
+            Interval = TimeSpan.FromMilliseconds(200),
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (handler.Arrived.Count < expectedArrivals && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(600); // a few more rounds: nothing may be reported twice
+        await host.StopAsync();
+        return handler.Arrived.ToList();
+    }
+
+    private sealed class CollectingHandler : IInboxHandler
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<uint> Arrived { get; } = new();
+
+        public void Handle(MailboxEvent change)
+        {
+            if (change is MessagesArrived arrived)
+            {
+                foreach (var uid in arrived.Uids)
+                {
+                    Arrived.Enqueue(uid);
+                }
+            }
+        }
+    }
+}
