@@ -263,6 +263,14 @@ public sealed partial class DovecotServer : IAsyncDisposable
 
             if (launcher.HasExited)
             {
+                // The parameterless wait also waits for the redirected output to be read to its end: without it
+                // Dovecot's own message ("Unknown setting: ...") can still be in flight.
+                launcher.WaitForExit();
+                lock (output)
+                {
+                    text = output.ToString();
+                }
+
                 var failure = $"Dovecot exited with code {launcher.ExitCode} during start-up.\n{text}\n{Tail(layout.LogPath)}";
                 throw failure.Contains("Address already in use", StringComparison.Ordinal)
                     ? new PortInUseException(failure)
