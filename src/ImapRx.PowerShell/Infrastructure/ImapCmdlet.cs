@@ -18,7 +18,7 @@ public abstract class ImapCmdlet : PSCmdlet
     public ImapSession? Session { get; set; }
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     /// <summary>The session to use, or a terminating ImapNoSession error.</summary>
     protected ImapSession ResolveSession()
@@ -49,7 +49,7 @@ public abstract class ImapCmdlet : PSCmdlet
         {
             try
             {
-                foreach (var item in queue.GetConsumingEnumerable(Stopping))
+                foreach (var item in queue.GetConsumingEnumerable(StopToken))
                 {
                     onNext(item);
                 }

@@ -3,7 +3,7 @@ using ImapRx.Configuration;
 
 namespace ImapRx.Resilience;
 
-/// <summary>How <see cref="ObservableRetryExtensions.RetryWithBackoff{T}(IObservable{T}, BackoffOptions, System.Reactive.Concurrency.IScheduler)"/> waits between attempts.</summary>
+/// <summary>How <see cref="ObservableRetryExtensions.RetryWithBackoff{T}(IObservable{T}, BackoffOptions, System.Reactive.Concurrency.IScheduler, Action{int, TimeSpan, Exception})"/> waits between attempts.</summary>
 public sealed class BackoffOptions
 {
     private int _maxRetries = ImapAccountDefaults.MaxRetries;
