@@ -20,7 +20,7 @@ public static class BodyFetch
                 await using var client = Child.ImapRx(settings, parallel + 1);
                 long items = 0;
                 long bytes = 0;
-                await client.MessageContents(settings.Folder, new FetchOptions { BatchSize = batch, MaxParallelism = parallel })
+                await client.MessageContents(settings.Folder, new FetchOptions { BatchSize = batch, MaxParallelism = parallel, Limit = settings.Int("limit", int.MaxValue) })
                     .ForEachAsync(m =>
                     {
                         items++;
@@ -35,7 +35,7 @@ public static class BodyFetch
                 using var client = await Child.MailKitAsync(settings);
                 var folder = (ImapFolder)await client.GetFolderAsync(settings.Folder);
                 await folder.OpenAsync(FolderAccess.ReadOnly);
-                var last = folder.UidNext!.Value.Id - 1;
+                var last = Math.Min(folder.UidNext!.Value.Id - 1, (uint)settings.Int("limit", int.MaxValue));
                 long items = 0;
                 long bytes = 0;
                 for (uint lo = 1; lo <= last; lo += (uint)batch)
@@ -60,7 +60,7 @@ public static class BodyFetch
             {
                 await using var raw = await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password);
                 await raw.CommandAsync($"EXAMINE \"{settings.Folder}\"");
-                var last = settings.Int("count");
+                var last = Math.Min(settings.Int("count"), settings.Int("limit", int.MaxValue));
                 long bytes = 0;
                 for (var lo = 1; lo <= last; lo += batch)
                 {

@@ -22,7 +22,7 @@ public static class HeaderSync
                 var parallel = contender == "imaprx" ? 1 : contender[^1] - '0';
                 await using var client = Child.ImapRx(settings, parallel + 1);
                 long items = 0;
-                await client.MessageBatches(settings.Folder, new FetchOptions { BatchSize = batch, MaxParallelism = parallel })
+                await client.MessageBatches(settings.Folder, new FetchOptions { BatchSize = batch, MaxParallelism = parallel, Limit = settings.Int("limit", int.MaxValue) })
                     .ForEachAsync(b => items += b.Count);
                 return (items, 0, $"parallel={parallel}");
             }
@@ -34,7 +34,7 @@ public static class HeaderSync
                 using var client = await Child.MailKitAsync(settings);
                 var folder = await client.GetFolderAsync(settings.Folder);
                 await folder.OpenAsync(FolderAccess.ReadOnly);
-                var last = folder.UidNext!.Value.Id - 1;
+                var last = Math.Min(folder.UidNext!.Value.Id - 1, (uint)settings.Int("limit", int.MaxValue));
                 var request = new FetchRequest(Child.S1Items);
                 long items = 0;
                 var mapping = new Stopwatch();
@@ -64,11 +64,33 @@ public static class HeaderSync
                 return (items, 0, $"fetch+parse={waiting.Elapsed.TotalMilliseconds:0}ms;map={mapping.Elapsed.TotalMilliseconds:0}ms");
             }
 
+            case "socket-pool2":
+            case "socket-pool4":
+            {
+                // The floor with the same parallel split as imaprx-poolN: N raw connections, range k on connection
+                // k mod N. Shows what the server (and the cores) can give to parallel fetches at all.
+                var connections = contender[^1] - '0';
+                var last = Math.Min(settings.Int("count"), settings.Int("limit", int.MaxValue));
+                var totals = await Task.WhenAll(Enumerable.Range(0, connections).Select(async k =>
+                {
+                    await using var raw = await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password);
+                    await raw.CommandAsync($"EXAMINE \"{settings.Folder}\" (CONDSTORE)");
+                    long bytes = 0;
+                    for (var lo = 1 + (k * batch); lo <= last; lo += connections * batch)
+                    {
+                        bytes += await raw.CommandAsync($"UID FETCH {lo}:{Math.Min(last, lo + batch - 1)} {Child.S1Wire}");
+                    }
+
+                    return bytes;
+                }));
+                return (last, totals.Sum(), $"parallel={connections}");
+            }
+
             case "socket":
             {
                 await using var raw = await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password);
                 await raw.CommandAsync($"EXAMINE \"{settings.Folder}\" (CONDSTORE)");
-                var last = settings.Int("count");
+                var last = Math.Min(settings.Int("count"), settings.Int("limit", int.MaxValue));
                 long bytes = 0;
                 for (var lo = 1; lo <= last; lo += batch)
                 {

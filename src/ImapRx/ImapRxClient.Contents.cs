@@ -6,6 +6,7 @@ using System.Reactive.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ImapRx.Fetching;
+using ImapRx.Internal;
 using ImapRx.Model;
 using ImapRx.Pooling;
 using ImapRx.Resilience;
@@ -50,7 +51,7 @@ public sealed partial class ImapRxClient
         IObserver<IReadOnlyList<MailMessageContent>> observer,
         CancellationToken cancellationToken)
     {
-        var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, options.SelectionScope, cancellationToken).ConfigureAwait(false);
         if (progress.UidValidity != 0 && progress.UidValidity != mailFolder.UidValidity)
         {
             throw new ImapUidValidityChangedException(folder, progress.UidValidity, mailFolder.UidValidity);
@@ -72,7 +73,7 @@ public sealed partial class ImapRxClient
         var validity = mailFolder.UidValidity;
         for (var offset = 0; offset < uids.Count; offset += options.BatchSize)
         {
-            var chunk = uids.GetRange(offset, Math.Min(options.BatchSize, uids.Count - offset)).ConvertAll(u => new UniqueId(validity, u));
+            var chunk = FolderQueries.ToUidSet(uids, offset, Math.Min(options.BatchSize, uids.Count - offset), validity);
             var batch = new List<MailMessageContent>(chunk.Count);
             await imapFolder.GetStreamsAsync(
                 chunk,

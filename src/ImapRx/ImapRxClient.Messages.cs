@@ -107,7 +107,7 @@ public sealed partial class ImapRxClient
         IObserver<IReadOnlyList<MailMessageInfo>> observer,
         CancellationToken cancellationToken)
     {
-        var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, options.SelectionScope, cancellationToken).ConfigureAwait(false);
         if (progress.UidValidity != 0 && progress.UidValidity != mailFolder.UidValidity)
         {
             throw new ImapUidValidityChangedException(folder, progress.UidValidity, mailFolder.UidValidity);
@@ -135,7 +135,7 @@ public sealed partial class ImapRxClient
         var request = new FetchRequest(items);
         for (var offset = 0; offset < uids.Count; offset += options.BatchSize)
         {
-            var chunk = uids.GetRange(offset, Math.Min(options.BatchSize, uids.Count - offset)).ConvertAll(u => new UniqueId(mailFolder.UidValidity, u));
+            var chunk = FolderQueries.ToUidSet(uids, offset, Math.Min(options.BatchSize, uids.Count - offset), mailFolder.UidValidity);
             var summaries = await mailFolder.FetchAsync(chunk, request, cancellationToken).ConfigureAwait(false);
             var batch = new List<MailMessageInfo>(summaries.Count);
             foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))

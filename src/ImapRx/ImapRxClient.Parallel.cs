@@ -21,7 +21,10 @@ public sealed partial class ImapRxClient
     private IObservable<IReadOnlyList<T>> InParallel<T>(string folder, FetchOptions options, Func<FetchOptions, IObservable<IReadOnlyList<T>>> fetchBatch)
         => Observable.Create<IReadOnlyList<T>>(async (observer, cancellationToken) =>
         {
-            var (uids, uidValidity) = await LookUpUids(folder, options).ToTask(cancellationToken).ConfigureAwait(false);
+            // The connections of this fetch keep their selection from one batch to the next (a SELECT of a big
+            // folder is a full mailbox open on the server); all its batches are checked against one UIDVALIDITY.
+            var scope = new object();
+            var (uids, uidValidity) = await LookUpUids(folder, options, scope).ToTask(cancellationToken).ConfigureAwait(false);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var inFlight = new Queue<Task<IList<IReadOnlyList<T>>>>();
             try
@@ -34,7 +37,7 @@ public sealed partial class ImapRxClient
                     }
 
                     var batch = uids.GetRange(offset, Math.Min(options.BatchSize, uids.Count - offset));
-                    inFlight.Enqueue(fetchBatch(options.ForBatch(batch, uidValidity)).ToList().ToTask(stop.Token));
+                    inFlight.Enqueue(fetchBatch(options.ForBatch(batch, uidValidity, scope)).ToList().ToTask(stop.Token));
                 }
 
                 while (inFlight.Count > 0)
@@ -53,10 +56,10 @@ public sealed partial class ImapRxClient
             }
         });
 
-    private IObservable<(List<uint> Uids, uint UidValidity)> LookUpUids(string folder, FetchOptions options)
+    private IObservable<(List<uint> Uids, uint UidValidity)> LookUpUids(string folder, FetchOptions options, object scope)
         => WithLease<(List<uint>, uint)>(folder, async (lease, observer, cancellationToken) =>
             {
-                var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+                var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, scope, cancellationToken).ConfigureAwait(false);
                 var uids = mailFolder.Count == 0
                     ? new List<uint>()
                     : await SelectUidsAsync(mailFolder, options, options.SinceUid, cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,28 @@ internal static class FolderQueries
         return found.Select(u => u.Id).Where(u => u > afterUid).OrderBy(u => u).ToList();
     }
 
+    /// <summary>
+    /// <paramref name="count"/> ascending UIDs from <paramref name="offset"/> as a UID set for a command: a range
+    /// when they are contiguous (the usual case), which MailKit neither copies nor sorts again.
+    /// </summary>
+    internal static IList<UniqueId> ToUidSet(List<uint> uids, int offset, int count, uint uidValidity)
+    {
+        var first = uids[offset];
+        var last = uids[offset + count - 1];
+        if (last - first == (uint)(count - 1))
+        {
+            return new UniqueIdRange(new UniqueId(uidValidity, first), new UniqueId(uidValidity, last));
+        }
+
+        var set = new UniqueIdSet(uidValidity, SortOrder.Ascending);
+        for (var i = offset; i < offset + count; i++)
+        {
+            set.Add(new UniqueId(uidValidity, uids[i]));
+        }
+
+        return set;
+    }
+
     /// <summary>Flag changes since <paramref name="modSeq"/> (CONDSTORE CHANGEDSINCE) for UIDs up to <paramref name="maxUid"/>, ascending; empty without CONDSTORE.</summary>
     internal static async Task<List<FlagsChanged>> FlagChangesSinceAsync(IMailFolder folder, ulong modSeq, uint maxUid, CancellationToken cancellationToken)
     {

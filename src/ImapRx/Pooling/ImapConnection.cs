@@ -104,4 +104,7 @@ public sealed class ImapConnection : IAsyncDisposable
 
     // The folder a lease last opened; MailKit keeps no public "selected folder" on the client.
     internal IMailFolder? OpenFolder { get; set; }
+
+    // Who selected OpenFolder: the scope of one parallel fetch, or null. See ImapLease.OpenFolderAsync.
+    internal object? SelectionScope { get; set; }
 }

@@ -42,14 +42,31 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
     /// Opens <paramref name="folder"/> (reusing the selection when it is already open with enough access).
     /// </summary>
     /// <exception cref="ImapFolderNotFoundException">The folder does not exist.</exception>
-    public async Task<IMailFolder> OpenFolderAsync(string folder, FolderAccess access = FolderAccess.ReadOnly, CancellationToken cancellationToken = default)
+    public Task<IMailFolder> OpenFolderAsync(string folder, FolderAccess access = FolderAccess.ReadOnly, CancellationToken cancellationToken = default)
+        => OpenFolderAsync(folder, access, scope: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenFolderAsync(string, FolderAccess, CancellationToken)"/>, but a connection on which the same
+    /// <paramref name="scope"/> (one parallel fetch) already selected the folder keeps that selection: a SELECT costs
+    /// a full mailbox open on the server (0.15-0.5 s for a 20,000-message Maildir on Dovecot, more at 100,000),
+    /// and the batches of one fetch share one UIDVALIDITY check, as they do on a single connection.
+    /// </summary>
+    internal async Task<IMailFolder> OpenFolderAsync(string folder, FolderAccess access, object? scope, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(folder))
         {
             throw new ArgumentException("A folder name is required.", nameof(folder));
         }
 
-        // Always SELECT again, even when this connection already has the folder selected: another client may have
+        if (scope is not null
+            && ReferenceEquals(Connection.SelectionScope, scope)
+            && Connection.SelectedFolder is { } selected
+            && (access == FolderAccess.ReadOnly || selected.Access == FolderAccess.ReadWrite))
+        {
+            return selected;
+        }
+
+        // Otherwise SELECT again, even when this connection already has the folder selected: another client may have
         // deleted and recreated it (new UIDVALIDITY) without this session being told, and stale UIDs lose mail.
         var mailFolder = await GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         try
@@ -62,6 +79,7 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
         }
 
         Connection.OpenFolder = mailFolder;
+        Connection.SelectionScope = scope;
         Connection.SetState(ImapConnectionState.Selected);
         return mailFolder;
     }
