@@ -51,18 +51,22 @@ public sealed class RawImap : IAsyncDisposable
             var at = window.IndexOf(marker);
             if (at >= 0 || (total == read && window.StartsWith(marker.AsSpan(1))))
             {
+                // The tagged line may end in a later read: keep all of it, not just its last piece.
                 var start = at >= 0 ? at + 1 : 0;
-                var rest = window[start..];
-                var end = rest.IndexOf((byte)'\n');
-                while (end < 0)
+                var tagged = new List<byte>(window[start..].ToArray());
+                while (tagged.IndexOf((byte)'\n') < 0)
                 {
                     var more = await _stream.ReadAsync(_buffer.AsMemory(0, 4096));
+                    if (more == 0)
+                    {
+                        throw new IOException("The server closed the connection.");
+                    }
+
                     total += more;
-                    end = _buffer.AsSpan(0, more).IndexOf((byte)'\n');
-                    rest = _buffer.AsSpan(0, more);
+                    tagged.AddRange(_buffer.AsSpan(0, more).ToArray());
                 }
 
-                var line = Encoding.ASCII.GetString(rest[..end]);
+                var line = Encoding.ASCII.GetString(tagged.ToArray(), 0, tagged.IndexOf((byte)'\n'));
                 if (!line.StartsWith(tag + " OK", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException("Server said: " + line);
