@@ -254,7 +254,7 @@ public static class Orchestrator
         var text = new StringBuilder("\n### S3 IDLE latency, APPEND completed to event seen (ms)\n\n| Contender | Trials | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|\n");
         foreach (var group in runs.GroupBy(r => r.Contender))
         {
-            var all = group.SelectMany(r => r.Detail!["latencies=".Length..].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture))).OrderBy(v => v).ToList();
+            var all = group.SelectMany(r => r.Detail!.Split(';')[0]["latencies=".Length..].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture))).OrderBy(v => v).ToList();
             double P(double p) => all[Math.Min(all.Count - 1, (int)Math.Ceiling(p * all.Count) - 1)];
             text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {all.Count} | {P(0.50):0.0} | {P(0.95):0.0} | {P(0.99):0.0} | {all[^1]:0.0} |");
         }

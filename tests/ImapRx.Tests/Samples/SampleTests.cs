@@ -91,12 +91,15 @@ public sealed class SampleTests(DovecotFixture fixture)
         }
 
         var clients = users.Select(u => SandboxAccounts.Client(fixture.Server, u)).ToList();
+        var concurrency = new SyncConcurrency();
         try
         {
-            var changes = await MultiAccountSync.SyncInboxes(clients, new InMemorySyncStateStore(), maxConcurrent: 2).ToList();
+            var changes = await MultiAccountSync.SyncInboxes(clients.Select(concurrency.Counting), new InMemorySyncStateStore(), maxConcurrent: 2).ToList();
 
             var perAccount = changes.GroupBy(c => c.Account).ToDictionary(g => g.Key, g => g.Select(c => c.Change).OfType<MessagesArrived>().Sum(a => a.Uids.Count));
             Assert.Equal(users.ToDictionary(u => u.Name, u => 4 + users.IndexOf(u)), perAccount);
+            Assert.Equal(3, concurrency.Started);
+            Assert.Equal(2, concurrency.Peak); // never more than two accounts syncing at once, and two did
         }
         finally
         {
@@ -204,6 +207,56 @@ public sealed class SampleTests(DovecotFixture fixture)
                     Arrived.Enqueue(uid);
                 }
             }
+        }
+    }
+
+    /// <summary>Counts how many Sync streams are subscribed at once, through a proxy around each client.</summary>
+    private sealed class SyncConcurrency
+    {
+        private int _active;
+        private int _peak;
+        private int _started;
+
+        public int Peak => Volatile.Read(ref _peak);
+
+        public int Started => Volatile.Read(ref _started);
+
+        public IImapRxClient Counting(IImapRxClient client)
+        {
+            var proxy = System.Reflection.DispatchProxy.Create<IImapRxClient, CountingProxy>();
+            ((CountingProxy)(object)proxy).Init(client, this);
+            return proxy;
+        }
+
+        internal IObservable<T> Track<T>(IObservable<T> sync)
+            => Observable.Defer(() =>
+            {
+                Interlocked.Increment(ref _started);
+                var now = Interlocked.Increment(ref _active);
+                int seen;
+                while (now > (seen = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
+                {
+                }
+
+                return sync.Finally(() => Interlocked.Decrement(ref _active));
+            });
+    }
+
+    public class CountingProxy : System.Reflection.DispatchProxy
+    {
+        private IImapRxClient _inner = null!;
+        private SyncConcurrency _counter = null!;
+
+        internal void Init(IImapRxClient inner, object counter)
+        {
+            _inner = inner;
+            _counter = (SyncConcurrency)counter;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            var result = targetMethod!.Invoke(_inner, args);
+            return targetMethod.Name == nameof(IImapRxClient.Sync) ? _counter.Track((IObservable<MailboxEvent>)result!) : result;
         }
     }
 }
