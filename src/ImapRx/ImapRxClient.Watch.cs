@@ -77,9 +77,9 @@ public sealed partial class ImapRxClient
                 {
                     await new NotifyWatcher(this, names, watchOptions).RunAsync(observer, cancellationToken).ConfigureAwait(false);
                 }
-                catch (NotifyUnavailableException)
+                catch (NotifyUnavailableException ex)
                 {
-                    _notifyUnavailable = true;
+                    _notifyUnavailable |= ex.ServerHasNoNotify;
                     await OnePerFolder().ForEachAsync(observer.OnNext, cancellationToken).ConfigureAwait(false);
                 }
             })));

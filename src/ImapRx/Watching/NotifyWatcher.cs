@@ -130,10 +130,16 @@ internal sealed class NotifyWatcher
             }
 
             // NOTIFY before the first look at each folder: a change in between is reported, never lost.
-            await lease.Client.NotifyAsync(
-                false,
-                new[] { new ImapEventGroup(ImapMailboxFilter.Selected, Events), new ImapEventGroup(new ImapMailboxFilter.Mailboxes(folders.Select(f => f.Folder).ToList()), Events) },
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await lease.Client.NotifyAsync(false, EventGroups(lease.Client, folders), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+            {
+                // A server that refuses this NOTIFY (a limit we did not foresee) still gets watched: one IDLE per folder.
+                throw new NotifyUnavailableException(ex);
+            }
+
             Broadcast(observer, new WatchConnected { ConnectionId = lease.ConnectionId });
             await BringUpToDateAllAsync(folders, observer, cancellationToken).ConfigureAwait(false);
             resynchronised();
@@ -167,6 +173,37 @@ internal sealed class NotifyWatcher
             subscriptions.Dispose();
         }
     }
+
+    /// <summary>Dovecot refuses a NOTIFY naming more mailboxes than this ("NO [NOTIFICATIONOVERFLOW] Too many mailbox names").</summary>
+    internal const int MaxNamedMailboxes = 100;
+
+    /// <summary>
+    /// The selected folder, plus the watched ones by name; or, past <see cref="MaxNamedMailboxes"/>, every personal
+    /// mailbox (changes to folders nobody watches are ignored when they arrive) plus by name those outside the
+    /// personal namespace.
+    /// </summary>
+    private static IList<ImapEventGroup> EventGroups(ImapClient client, List<(IMailFolder Folder, string Name)> folders)
+    {
+        var groups = new List<ImapEventGroup> { new(ImapMailboxFilter.Selected, Events) };
+        if (folders.Count <= MaxNamedMailboxes)
+        {
+            groups.Add(new ImapEventGroup(new ImapMailboxFilter.Mailboxes(folders.Select(f => f.Folder).ToList()), Events));
+            return groups;
+        }
+
+        groups.Add(new ImapEventGroup(ImapMailboxFilter.Personal, Events));
+        var elsewhere = folders.Where(f => !IsPersonal(client, f.Folder)).Select(f => f.Folder).ToList();
+        if (elsewhere.Count > 0)
+        {
+            groups.Add(new ImapEventGroup(new ImapMailboxFilter.Mailboxes(elsewhere), Events));
+        }
+
+        return groups;
+    }
+
+    private static bool IsPersonal(ImapClient client, IMailFolder folder)
+        => !client.SharedNamespaces.Concat(client.OtherNamespaces)
+            .Any(ns => ns.Path.Length > 0 && folder.FullName.StartsWith(ns.Path, StringComparison.Ordinal));
 
     private void Broadcast(IObserver<MailboxEvent> observer, MailboxEvent value)
     {

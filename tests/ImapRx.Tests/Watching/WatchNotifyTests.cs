@@ -55,6 +55,44 @@ public sealed class WatchNotifyTests(DovecotFixture fixture)
     }
 
     [DovecotFact]
+    public async Task Watch_TwoHundredFoldersWithNotify_OneConnectionEveryFolderGetsItsArrival()
+    {
+        var user = await fixture.CreateUserAsync();
+        var folders = Enumerable.Range(0, 200).Select(i => $"Many/{i:D3}").ToList();
+        await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
+        foreach (var folder in folders)
+        {
+            await other.CreateFolderAsync(folder);
+        }
+
+        var wire = new WireLog();
+        await using var pool = new ImapConnectionPool(new ImapPoolOptions { ProtocolLog = wire.Open });
+        await using var client = new ImapRxClient(SandboxAccounts.For(fixture.Server, user), pool);
+        var events = new WatchTests.EventLog();
+        using var subscription = client.Watch(folders).Subscribe(events.Add, events.Fail);
+        await events.WaitUntilAsync(() => events.Of<WatchIdling>().Count >= folders.Count || events.Error is not null);
+        Assert.True(events.Error is null, $"{events.Error}\n{Tail(wire)}");
+
+        var generator = new CorpusGenerator(72);
+        var appended = new Dictionary<string, uint>();
+        foreach (var folder in folders)
+        {
+            appended[folder] = (await other.AppendAsync(folder, generator.CreateSmallMessage(1))).Id;
+        }
+
+        await events.WaitUntilAsync(() => events.Of<MessagesArrived>().SelectMany(a => a.Uids.Select(_ => a.Folder)).Distinct().Count() >= folders.Count);
+        Assert.All(folders, f => Assert.Equal(new[] { appended[f] }, ArrivedIn(events, f)));
+        Assert.Equal(1, CountNotify(wire));
+        Assert.Equal(2, await fixture.Server.CountConnectionsAsync(user.Name));
+    }
+
+    private static string Tail(WireLog wire)
+    {
+        var lines = wire.ToString().Split('\n').Where(l => l.Contains("NOTIFY", StringComparison.Ordinal) || l.Contains(" NO ", StringComparison.Ordinal) || l.Contains(" BAD ", StringComparison.Ordinal));
+        return string.Join("\n", lines.Select(l => l.Length > 300 ? l[..150] + " ... " + l[^150..] : l));
+    }
+
+    [DovecotFact]
     public async Task Watch_ThreeFoldersWithNotify_ConnectionCutWhileAppendingEverywhere_EachArrivesOnce()
     {
         var user = await fixture.CreateUserAsync();
