@@ -38,45 +38,57 @@ public sealed partial class ImapRxClient
     private async Task SyncAsync(Pooling.ImapLease lease, string folder, ISyncStateStore store, string key, SyncOptions options, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
     {
         var checkpoint = await store.LoadAsync(key, cancellationToken).ConfigureAwait(false);
-        var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-        var validity = mailFolder.UidValidity;
-        MailboxEvent Stamp(MailboxEvent e) => e with { Folder = folder, UidValidity = validity, Timestamp = Scheduler.Now };
-
-        var current = await FolderQueries.UidsAfterAsync(mailFolder, 0, cancellationToken).ConfigureAwait(false);
-
-        // Without CONDSTORE the only way to see flag changes is to keep every message's flags and compare.
-        var knownFlags = mailFolder.Supports(FolderFeature.ModSequences) ? null : await FolderQueries.FlagsAsync(mailFolder, null, cancellationToken).ConfigureAwait(false);
-
-        if (checkpoint is not null && checkpoint.UidValidity != validity)
+        var known = checkpoint is null ? new List<uint>() : KnownUids(checkpoint);
+        IMailFolder mailFolder;
+        QuickResyncReport? report = null;
+        if (checkpoint is { HighestModSeq: > 0 } && Account.UseQuickResync && lease.Client.Capabilities.HasFlag(MailKit.Net.Imap.ImapCapabilities.QuickResync))
         {
-            observer.OnNext(Stamp(new UidValidityChanged { OldValue = checkpoint.UidValidity, NewValue = validity }));
-            checkpoint = null;
-        }
-
-        List<uint> arrived;
-        if (checkpoint is null)
-        {
-            arrived = current;
+            mailFolder = await lease.GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+            report = await QuickResyncReport.OpenAsync(lease, mailFolder, checkpoint, known, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            var currentSet = new HashSet<uint>(current);
-            var known = UniqueIdSet.TryParse(checkpoint.KnownUids, out var parsed) ? parsed.Select(u => u.Id) : Enumerable.Empty<uint>();
-            var expunged = known.Where(u => !currentSet.Contains(u)).ToList();
-            if (expunged.Count > 0)
+            mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        }
+
+        var validity = mailFolder.UidValidity;
+        MailboxEvent Stamp(MailboxEvent e) => e with { Folder = folder, UidValidity = validity, Timestamp = Scheduler.Now };
+
+        if (checkpoint is not null && checkpoint.UidValidity != validity)
+        {
+            // A different folder under the same name: the server ignored the QRESYNC data, and old UIDs mean nothing.
+            observer.OnNext(Stamp(new UidValidityChanged { OldValue = checkpoint.UidValidity, NewValue = validity }));
+            checkpoint = null;
+            report = null;
+        }
+
+        List<uint> current;
+        Dictionary<uint, string>? knownFlags = null;
+        List<uint> arrived;
+        if (checkpoint is not null && report is not null)
+        {
+            // QRESYNC: the EXAMINE itself said what was expunged and which flags changed; only arrivals need a search.
+            if (report.Expunged.Count > 0)
             {
-                observer.OnNext(Stamp(new MessagesExpunged { Uids = expunged }));
+                observer.OnNext(Stamp(new MessagesExpunged { Uids = report.Expunged }));
             }
 
-            var changes = knownFlags is null
-                ? await FolderQueries.FlagChangesSinceAsync(mailFolder, checkpoint.HighestModSeq, checkpoint.LastSeenUid, cancellationToken).ConfigureAwait(false)
-                : FolderQueries.CompareFlags(checkpoint.KnownFlags ?? knownFlags, knownFlags, checkpoint.LastSeenUid);
-            foreach (var change in changes)
+            foreach (var change in report.FlagChanges(checkpoint.LastSeenUid))
             {
                 observer.OnNext(Stamp(change));
             }
 
-            arrived = current.Where(u => u > checkpoint.LastSeenUid).ToList();
+            arrived = await FolderQueries.UidsAfterAsync(mailFolder, checkpoint.LastSeenUid, cancellationToken).ConfigureAwait(false);
+            var gone = new HashSet<uint>(report.Expunged);
+            current = known.Where(u => !gone.Contains(u)).Concat(arrived).ToList();
+        }
+        else
+        {
+            current = await FolderQueries.UidsAfterAsync(mailFolder, 0, cancellationToken).ConfigureAwait(false);
+
+            // Without CONDSTORE the only way to see flag changes is to keep every message's flags and compare.
+            knownFlags = mailFolder.Supports(FolderFeature.ModSequences) ? null : await FolderQueries.FlagsAsync(mailFolder, null, cancellationToken).ConfigureAwait(false);
+            arrived = checkpoint is null ? current : await ChangesByComparisonAsync(mailFolder, checkpoint, known, current, knownFlags, Stamp, observer, cancellationToken).ConfigureAwait(false);
         }
 
         for (var offset = 0; offset < arrived.Count; offset += options.BatchSize)
@@ -103,4 +115,36 @@ public sealed partial class ImapRxClient
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Expunges (by comparing UID sets) and flag changes (CONDSTORE CHANGEDSINCE, else by comparison) since the checkpoint; returns the arrivals.</summary>
+    private static async Task<List<uint>> ChangesByComparisonAsync(
+        IMailFolder mailFolder,
+        SyncCheckpoint checkpoint,
+        List<uint> known,
+        List<uint> current,
+        Dictionary<uint, string>? knownFlags,
+        Func<MailboxEvent, MailboxEvent> stamp,
+        IObserver<MailboxEvent> observer,
+        CancellationToken cancellationToken)
+    {
+        var currentSet = new HashSet<uint>(current);
+        var expunged = known.Where(u => !currentSet.Contains(u)).ToList();
+        if (expunged.Count > 0)
+        {
+            observer.OnNext(stamp(new MessagesExpunged { Uids = expunged }));
+        }
+
+        var changes = knownFlags is null
+            ? await FolderQueries.FlagChangesSinceAsync(mailFolder, checkpoint.HighestModSeq, checkpoint.LastSeenUid, cancellationToken).ConfigureAwait(false)
+            : FolderQueries.CompareFlags(checkpoint.KnownFlags ?? knownFlags, knownFlags, checkpoint.LastSeenUid);
+        foreach (var change in changes)
+        {
+            observer.OnNext(stamp(change));
+        }
+
+        return current.Where(u => u > checkpoint.LastSeenUid).ToList();
+    }
+
+    private static List<uint> KnownUids(SyncCheckpoint checkpoint)
+        => UniqueIdSet.TryParse(checkpoint.KnownUids, out var parsed) ? parsed.Select(u => u.Id).OrderBy(u => u).ToList() : new List<uint>();
 }

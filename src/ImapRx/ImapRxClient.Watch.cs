@@ -10,7 +10,7 @@ namespace ImapRx;
 
 public sealed partial class ImapRxClient
 {
-    private readonly ConcurrentDictionary<string, SharedObservable<MailboxEvent>> _watches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SharedObservable> _watches = new(StringComparer.Ordinal);
     private volatile bool _notifyUnavailable;
 
     /// <summary>
@@ -18,7 +18,9 @@ public sealed partial class ImapRxClient
     /// Every subscriber with the same folder and options shares one dedicated server connection, opened by the
     /// first subscriber and closed when the last one leaves. IDLE is restarted every idle timeout; a dropped
     /// connection is re-established with backoff and what changed in between is emitted once, in order, before
-    /// live events continue (<see cref="WatchResumed"/> marks the end of the gap).
+    /// live events continue (<see cref="WatchResumed"/> marks the end of the gap). A subscriber that joins a running
+    /// watch first receives its current status (the live <see cref="WatchConnected"/> and the latest
+    /// <see cref="WatchIdling"/>, <see cref="WatchReconnecting"/> or <see cref="WatchResumed"/>), then live events.
     /// </summary>
     public IObservable<MailboxEvent> Watch(string folder, WatchOptions? options = null)
     {
@@ -26,7 +28,7 @@ public sealed partial class ImapRxClient
         ThrowIfDisposed();
         options ??= WatchOptions.Default;
         var watchOptions = options;
-        return _watches.GetOrAdd(options.Key(folder), _ => new SharedObservable<MailboxEvent>(
+        return _watches.GetOrAdd(options.Key(folder), _ => new SharedObservable(
             Observable.Create<MailboxEvent>((observer, cancellationToken) =>
                 new FolderWatcher(this, folder, watchOptions).RunAsync(observer, cancellationToken))));
     }
@@ -70,7 +72,7 @@ public sealed partial class ImapRxClient
         }
 
         var key = options.Key(string.Join("\u0002", names.OrderBy(n => n, StringComparer.Ordinal))) + "\u0001notify";
-        return _watches.GetOrAdd(key, _ => new SharedObservable<MailboxEvent>(
+        return _watches.GetOrAdd(key, _ => new SharedObservable(
             Observable.Create<MailboxEvent>(async (observer, cancellationToken) =>
             {
                 try

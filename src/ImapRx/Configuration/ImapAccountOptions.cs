@@ -182,6 +182,13 @@ public sealed class ImapAccountOptions
     public string? ClientId { get; set; }
 
     /// <summary>
+    /// Enable QRESYNC (RFC 7162) on every connection where the server offers it (default true): <c>Sync</c> then
+    /// learns expunges (VANISHED) and flag changes from the SELECT itself instead of comparing UID lists. Turn it
+    /// off only for a server whose QRESYNC is broken; CONDSTORE is used either way.
+    /// </summary>
+    public bool UseQuickResync { get; set; } = true;
+
+    /// <summary>
     /// Extra certificate authorities to trust for this server (for example a company CA or a test CA).
     /// The chain is still built and checked; these are added as trust anchors, nothing is switched off.
     /// </summary>

@@ -49,6 +49,13 @@ internal static class ImapConnectionFactory
                 // RFC 2971 ID: lets the server's logs name this client.
                 await client.IdentifyAsync(new ImapImplementation { Name = clientId, Version = "ImapRx" }, cancellationToken).ConfigureAwait(false);
             }
+
+            if (account.UseQuickResync && client.Capabilities.HasFlag(ImapCapabilities.QuickResync))
+            {
+                // From here on the server reports expunges as VANISHED (UIDs) instead of EXPUNGE (sequence numbers):
+                // every watcher on these connections listens for both.
+                await client.EnableQuickResyncAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {

@@ -118,6 +118,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         private readonly object _gate = new();
         private readonly Dictionary<ImapConnection, IDisposable> _evictions = new();
         private readonly Polly.ResiliencePipeline _connectPipeline;
+        private readonly KeyValuePair<string, object?> _serverAddress;
+        private readonly KeyValuePair<string, object?> _serverPort;
         private int _nextNumber;
         private int _open;
         private int _inUse;
@@ -126,13 +128,18 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             _account = account;
             _owner = owner;
+
+            // Every pool metric says which server it is about (OpenTelemetry's names), so a process with several
+            // accounts, or a monitor watching one of them, can tell them apart. Never the user name or a secret.
+            _serverAddress = new KeyValuePair<string, object?>("server.address", account.Host);
+            _serverPort = new KeyValuePair<string, object?>("server.port", account.Port);
             _slots = new FifoGate(account.MaxConnections, owner.Options.Scheduler);
             _connectPipeline = Resilience.ConnectResilience.Create(
                 account,
                 new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
                 (attempt, delay, error) =>
                 {
-                    ImapRxDiagnostics.RetryCount.Add(1);
+                    ImapRxDiagnostics.RetryCount.Add(1, new KeyValuePair<string, object?>("server.address", account.Host), new KeyValuePair<string, object?>("server.port", account.Port));
                     Log.ConnectRetry(owner._logger, $"{account.Host}:{account.Username}", attempt, delay, error);
                 });
         }
@@ -149,7 +156,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         internal async ValueTask<ImapLease> LeaseAsync(string? preferredFolder, bool isIdleLease, CancellationToken cancellationToken)
         {
             var started = _owner.Options.Scheduler.Now;
-            ImapRxDiagnostics.Waiting.Add(1);
+            ImapRxDiagnostics.Waiting.Add(1, _serverAddress, _serverPort);
             bool granted;
             try
             {
@@ -157,8 +164,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             }
             finally
             {
-                ImapRxDiagnostics.Waiting.Add(-1);
-                ImapRxDiagnostics.WaitTime.Record((_owner.Options.Scheduler.Now - started).TotalMilliseconds);
+                ImapRxDiagnostics.Waiting.Add(-1, _serverAddress, _serverPort);
+                ImapRxDiagnostics.WaitTime.Record((_owner.Options.Scheduler.Now - started).TotalMilliseconds, _serverAddress, _serverPort);
             }
 
             if (!granted)
@@ -171,7 +178,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 var connection = await TakeIdleAsync(preferredFolder, cancellationToken).ConfigureAwait(false)
                                  ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _inUse);
-                ImapRxDiagnostics.InUse.Add(1);
+                ImapRxDiagnostics.InUse.Add(1, _serverAddress, _serverPort);
                 return new ImapLease(connection, isIdleLease, ReleaseAsync);
             }
             catch
@@ -293,7 +300,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
             connection.SetState(ImapConnectionState.Authenticated);
             Interlocked.Increment(ref _open);
-            ImapRxDiagnostics.OpenConnections.Add(1);
+            ImapRxDiagnostics.OpenConnections.Add(1, _serverAddress, _serverPort);
             Log.Connected(_owner._logger, connection.ConnectionId, _account.Host, _account.Port);
             return connection;
         }
@@ -302,7 +309,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             var connection = lease.Connection;
             Interlocked.Decrement(ref _inUse);
-            ImapRxDiagnostics.InUse.Add(-1);
+            ImapRxDiagnostics.InUse.Add(-1, _serverAddress, _serverPort);
             try
             {
                 // IDLE holds its connection exclusively; it is closed rather than handed to someone else mid-IDLE.
@@ -353,7 +360,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 _evictions.Remove(connection);
             }
 
-            ImapRxDiagnostics.EvictionCount.Add(1);
+            ImapRxDiagnostics.EvictionCount.Add(1, _serverAddress, _serverPort);
             Log.Evicted(_owner._logger, connection.ConnectionId, _account.ConnectionIdleLifetime);
             _ = CloseAsync(connection).AsTask();
         }
@@ -361,7 +368,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         private async ValueTask CloseAsync(ImapConnection connection)
         {
             Interlocked.Decrement(ref _open);
-            ImapRxDiagnostics.OpenConnections.Add(-1);
+            ImapRxDiagnostics.OpenConnections.Add(-1, _serverAddress, _serverPort);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }

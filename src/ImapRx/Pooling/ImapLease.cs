@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using ImapRx.Resilience;
@@ -82,6 +83,38 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
         Connection.SelectionScope = scope;
         Connection.SetState(ImapConnectionState.Selected);
         return mailFolder;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="mailFolder"/> read-only with QRESYNC (RFC 7162): the server answers the EXAMINE with what
+    /// changed since <paramref name="highestModSeq"/> (VANISHED (EARLIER) for expunged UIDs among
+    /// <paramref name="knownUids"/>, FETCH for changed flags), raised as the folder's events while this runs. When
+    /// <paramref name="uidValidity"/> is no longer the folder's, the server reports nothing and the caller sees the
+    /// new UIDVALIDITY on the folder.
+    /// </summary>
+    internal async Task QuickResyncAsync(IMailFolder mailFolder, uint uidValidity, ulong highestModSeq, IList<UniqueId> knownUids, CancellationToken cancellationToken)
+    {
+        if (mailFolder.IsOpen)
+        {
+            // Some MailKit versions keep an already open folder as it is; the resync has to come from a fresh EXAMINE.
+            // Close(false) is UNSELECT (or only a local reset without it), never CLOSE: nothing is expunged.
+            await mailFolder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+            Connection.OpenFolder = null;
+            Connection.SetState(ImapConnectionState.Authenticated);
+        }
+
+        try
+        {
+            await mailFolder.OpenAsync(FolderAccess.ReadOnly, uidValidity, highestModSeq, knownUids, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+        {
+            throw new ImapFolderNotFoundException(mailFolder.FullName, ex);
+        }
+
+        Connection.OpenFolder = mailFolder;
+        Connection.SelectionScope = null;
+        Connection.SetState(ImapConnectionState.Selected);
     }
 
     /// <summary>Looks a folder up without selecting it.</summary>

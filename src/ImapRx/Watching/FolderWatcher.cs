@@ -95,6 +95,28 @@ internal sealed class FolderWatcher
             }
         }
 
+        void OnVanished(object? sender, MessagesVanishedEventArgs e)
+        {
+            // QRESYNC connections report expunges by UID. Only UIDs this watch announced are its to report; a
+            // message that came and went before it was fetched was never announced, so it is not expunged either.
+            var gone = new List<uint>();
+            foreach (var uid in e.UniqueIds.Select(u => u.Id).OrderBy(u => u))
+            {
+                var index = _uids.BinarySearch(uid);
+                if (index >= 0)
+                {
+                    _uids.RemoveAt(index);
+                    _flags?.Remove(uid);
+                    gone.Add(uid);
+                }
+            }
+
+            if (gone.Count > 0)
+            {
+                Emit(observer, new MessagesExpunged { Uids = gone });
+            }
+        }
+
         void OnFlagsChanged(object? sender, MessageFlagsChangedEventArgs e)
         {
             var uid = e.UniqueId?.Id ?? (e.Index < _uids.Count ? _uids[e.Index] : 0);
@@ -118,6 +140,7 @@ internal sealed class FolderWatcher
 
         folder.CountChanged += OnCountChanged;
         folder.MessageExpunged += OnExpunged;
+        folder.MessagesVanished += OnVanished;
         folder.MessageFlagsChanged += OnFlagsChanged;
         try
         {
@@ -145,6 +168,7 @@ internal sealed class FolderWatcher
         {
             folder.CountChanged -= OnCountChanged;
             folder.MessageExpunged -= OnExpunged;
+            folder.MessagesVanished -= OnVanished;
             folder.MessageFlagsChanged -= OnFlagsChanged;
         }
     }

@@ -7,7 +7,7 @@ using ImapRx.Tests.Server;
 namespace ImapRx.Tests.Client;
 
 /// <summary>One big-mailbox run (small messages): counts match and memory follows the batch, not the folder.</summary>
-[Collection(DovecotCollection.Name)]
+[Collection(MemoryCollection.Name)]
 public sealed class BigMailboxTests(DovecotFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     [DovecotFact]

@@ -28,7 +28,23 @@ public sealed class DiagnosticsTests(DovecotFixture fixture)
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        meterListener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, old) => old + value));
+        meterListener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            // The listener hears every pool in the process (other test classes run in parallel): count this server's.
+            var port = 0;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "server.port" && tag.Value is int p)
+                {
+                    port = p;
+                }
+            }
+
+            if (port == fixture.Server.TlsPort)
+            {
+                measurements.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+            }
+        });
         meterListener.Start();
         using var activityListener = new ActivityListener
         {
@@ -64,6 +80,7 @@ public sealed class DiagnosticsTests(DovecotFixture fixture)
 
             Assert.Contains(logs.Messages, m => m.Contains($"[127.0.0.1:{user.Name}#0] Connected"));
             Assert.All(logs.Messages, m => Assert.DoesNotContain(user.Password, m));
+            Assert.True(measurements.ContainsKey(ImapRxDiagnostics.LeasesInUse), "no lease measurement tagged with this server's port");
             Assert.Equal(0, measurements.GetValueOrDefault(ImapRxDiagnostics.LeasesInUse));
             Assert.Equal(0, measurements.GetValueOrDefault(ImapRxDiagnostics.ConnectionsOpen));
             Assert.Contains(activities, a => a.OperationName == "imaprx.connect" && (int?)a.GetTagItem("server.port") == fixture.Server.TlsPort);

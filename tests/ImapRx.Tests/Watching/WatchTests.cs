@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reactive.Linq;
 using ImapRx.Model;
 using ImapRx.Sandbox.Server;
 using ImapRx.Tests.Server;
@@ -82,6 +83,35 @@ public sealed class WatchTests(DovecotFixture fixture)
         Assert.Equal(1, await fixture.Server.CountConnectionsAsync(user.Name));
         second.Dispose();
         Assert.Equal(0, await fixture.Server.WaitForConnectionsAsync(0, user.Name, Patience));
+    }
+
+    [DovecotFact]
+    public async Task Watch_LateSubscriber_LearnsTheCurrentStatusAtOnceThenSharesLiveEvents()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var client = SandboxAccounts.Client(fixture.Server, user);
+        var early = new EventLog();
+        using var first = client.Watch("INBOX").Subscribe(early.Add);
+        await early.WaitForAsync<WatchIdling>(1);
+
+        // The default idle timeout is 15 minutes: without the status replay, waiting for WatchIdling here
+        // would hang until the next IDLE restart.
+        var status = await client.Watch("INBOX").Take(2).ToList().Timeout(Patience);
+        Assert.Equal(new[] { typeof(WatchConnected), typeof(WatchIdling) }, status.Select(e => e.GetType()));
+        Assert.Equal(early.Of<WatchConnected>().Single(), status[0]);
+
+        var late = new EventLog();
+        using var second = client.Watch("INBOX").Subscribe(late.Add);
+        await using (var other = await SandboxClient.ConnectAsync(fixture.Server, user))
+        {
+            await other.AppendAsync("INBOX", new CorpusGenerator(8).CreateSmallMessage(0));
+        }
+
+        await early.WaitForAsync<MessagesArrived>(1);
+        await late.WaitForAsync<MessagesArrived>(1);
+        Assert.Equal(early.ArrivedUids(), late.ArrivedUids());
+        Assert.Equal(new[] { typeof(WatchConnected), typeof(WatchIdling), typeof(MessagesArrived) }, late.All().Take(3).Select(e => e.GetType()));
+        Assert.Equal(1, await fixture.Server.CountConnectionsAsync(user.Name));
     }
 
     [DovecotFact]

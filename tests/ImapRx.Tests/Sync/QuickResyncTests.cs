@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Reactive.Linq;
+using System.Text;
+using ImapRx.Model;
+using ImapRx.Pooling;
+using ImapRx.Sandbox.Server;
+using ImapRx.Sync;
+using ImapRx.Tests.Server;
+using ImapRx.Tests.Watching;
+using MailKit;
+
+namespace ImapRx.Tests.Sync;
+
+/// <summary>
+/// Sync and Watch on connections with QRESYNC enabled (Dovecot offers it; the default) and without it: the same
+/// events either way, and the wire shows that with QRESYNC the EXAMINE alone carries expunges and flag changes.
+/// </summary>
+[Collection(DovecotCollection.Name)]
+public sealed class QuickResyncTests(DovecotFixture fixture)
+{
+    [DovecotTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Sync_ChangesByAnotherClient_SameEventsWithAndWithoutQuickResync(bool useQuickResync)
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
+        var generator = new CorpusGenerator(60);
+        var uids = new List<UniqueId>();
+        for (var i = 0; i < 12; i++)
+        {
+            uids.Add(await other.AppendAsync("INBOX", generator.CreateSmallMessage(i)));
+        }
+
+        var wire = new ConcurrentDictionary<string, MemoryStream>();
+        var pool = new ImapConnectionPool(new ImapPoolOptions { ProtocolLog = id => wire.GetOrAdd(id, _ => new KeptStream()) });
+        var store = new InMemorySyncStateStore();
+        var account = SandboxAccounts.For(fixture.Server, user);
+        account.UseQuickResync = useQuickResync;
+        await using var client = new ImapRxClient(account, pool);
+        Assert.Equal(12, (await client.Sync("INBOX", store).ToList()).OfType<MessagesArrived>().Sum(a => a.Uids.Count));
+
+        // Flags on two, one of which is then expunged with two others; two arrive; one arrives and goes at once.
+        await other.AddFlagsAsync("INBOX", new[] { uids[1], uids[4] }, MessageFlags.Flagged);
+        await other.ExpungeAsync("INBOX", new[] { uids[4], uids[7], uids[11] });
+        var added = new[] { await other.AppendAsync("INBOX", generator.CreateSmallMessage(20)), await other.AppendAsync("INBOX", generator.CreateSmallMessage(21)) };
+        var transient = await other.AppendAsync("INBOX", generator.CreateSmallMessage(22));
+        await other.ExpungeAsync("INBOX", new[] { transient });
+        var before = Text(wire).Length;
+
+        var events = await client.Sync("INBOX", store).ToList();
+
+        Assert.Equal(new[] { uids[4].Id, uids[7].Id, uids[11].Id }, Assert.Single(events.OfType<MessagesExpunged>()).Uids);
+        var flags = Assert.Single(events.OfType<FlagsChanged>());
+        Assert.Equal(uids[1].Id, flags.Uid);
+        Assert.Contains("\\Flagged", flags.Flags);
+        Assert.Equal(added.Select(u => u.Id), Assert.Single(events.OfType<MessagesArrived>()).Uids);
+        Assert.Equal(new[] { typeof(MessagesExpunged), typeof(FlagsChanged), typeof(MessagesArrived) }, events.Select(e => e.GetType()));
+        Assert.Empty(await client.Sync("INBOX", store).ToList());
+
+        var commands = Text(wire)[before..];
+        if (useQuickResync)
+        {
+            Assert.Contains("ENABLE QRESYNC", Text(wire));
+            Assert.Contains("EXAMINE INBOX (QRESYNC (", commands);
+            Assert.DoesNotContain("SEARCH ALL", commands);
+            Assert.DoesNotContain("CHANGEDSINCE", commands);
+        }
+        else
+        {
+            Assert.DoesNotContain("ENABLE QRESYNC", Text(wire));
+            Assert.DoesNotContain("(QRESYNC", Text(wire));
+            Assert.Contains("CHANGEDSINCE", commands);
+        }
+    }
+
+    [DovecotTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Watch_ExpungeByAnotherClient_EmittedWithAndWithoutQuickResync(bool useQuickResync)
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
+        var generator = new CorpusGenerator(61);
+        var uids = new List<UniqueId>();
+        for (var i = 0; i < 6; i++)
+        {
+            uids.Add(await other.AppendAsync("INBOX", generator.CreateSmallMessage(i)));
+        }
+
+        var account = SandboxAccounts.For(fixture.Server, user);
+        account.UseQuickResync = useQuickResync;
+        await using var client = new ImapRxClient(account);
+        var events = new WatchTests.EventLog();
+        using var subscription = client.Watch("INBOX").Subscribe(events.Add);
+        await events.WaitForAsync<WatchIdling>(1);
+
+        await other.ExpungeAsync("INBOX", new[] { uids[1], uids[3], uids[4] });
+        await events.WaitUntilAsync(() => events.Of<MessagesExpunged>().SelectMany(e => e.Uids).Count() >= 3);
+        await other.AppendAsync("INBOX", generator.CreateSmallMessage(10));
+        await events.WaitForAsync<MessagesArrived>(1);
+
+        Assert.Equal(new[] { uids[1].Id, uids[3].Id, uids[4].Id }, events.Of<MessagesExpunged>().SelectMany(e => e.Uids).OrderBy(u => u));
+        Assert.Equal(new[] { uids[5].Id + 1 }, events.ArrivedUids());
+    }
+
+    private static string Text(ConcurrentDictionary<string, MemoryStream> wire)
+        => string.Concat(wire.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => Encoding.UTF8.GetString(w.Value.ToArray())));
+
+    /// <summary>A memory stream that stays readable after the protocol logger disposes it.</summary>
+    private sealed class KeptStream : MemoryStream
+    {
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+}
