@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using ImapRx.Model;
 using ImapRx.Search;
+using ImapRx.Watching;
 using MailKit;
 using MimeKit;
 
@@ -62,13 +63,18 @@ public class DispatchBenchmarks
     private readonly Subject<MailboxEvent> _subject = new();
     private readonly MessagesArrived _event = new() { Uids = new uint[] { 1, 2, 3 } };
     private IDisposable[] _subscriptions = Array.Empty<IDisposable>();
+    private SharedObservable? _shared;
 
     [Params(1, 10)]
     public int Subscribers { get; set; }
 
     [GlobalSetup]
     public void Setup()
-        => _subscriptions = Enumerable.Range(0, Subscribers).Select(_ => _subject.Subscribe(static _ => { })).ToArray();
+    {
+        // The watch's own sharing (status memory, sequence numbers, one sink per subscriber), as Watch() hands it out.
+        _shared = new SharedObservable(_subject);
+        _subscriptions = Enumerable.Range(0, Subscribers).Select(_ => _shared.Subscribe(static _ => { })).ToArray();
+    }
 
     [GlobalCleanup]
     public void Cleanup()
@@ -79,7 +85,7 @@ public class DispatchBenchmarks
         }
     }
 
-    /// <summary>One event stamped (as the watcher does with <c>with</c>) and pushed to every subscriber.</summary>
+    /// <summary>One event stamped (as the watcher does with <c>with</c>) and pushed through the shared watch to every subscriber.</summary>
     [Benchmark]
     public void StampAndDispatch() => _subject.OnNext(_event with { Folder = "INBOX", UidValidity = 7, Timestamp = DateTimeOffset.UtcNow });
 }

@@ -150,10 +150,18 @@ internal sealed class SharedObservable : IObservable<MailboxEvent>
 
         public void OnNext((long Sequence, MailboxEvent Value) value)
         {
-            if (value.Sequence > _joinedAt)
+            if (value.Sequence <= _joinedAt)
             {
-                Deliver(Notification.CreateOnNext(value.Value));
+                return;
             }
+
+            if (!_replaying)
+            {
+                _observer.OnNext(value.Value); // the usual case: no allocation per event and subscriber
+                return;
+            }
+
+            Deliver(Notification.CreateOnNext(value.Value));
         }
 
         public void OnError(Exception error) => Deliver(Notification.CreateOnError<MailboxEvent>(error));
