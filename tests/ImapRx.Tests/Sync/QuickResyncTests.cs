@@ -26,11 +26,7 @@ public sealed class QuickResyncTests(DovecotFixture fixture)
         var user = await fixture.CreateUserAsync();
         await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
         var generator = new CorpusGenerator(60);
-        var uids = new List<UniqueId>();
-        for (var i = 0; i < 12; i++)
-        {
-            uids.Add(await other.AppendAsync("INBOX", generator.CreateSmallMessage(i)));
-        }
+        var uids = await AppendSmallAsync(other, generator, 12);
 
         var wire = new ConcurrentDictionary<string, MemoryStream>();
         var pool = new ImapConnectionPool(new ImapPoolOptions { ProtocolLog = id => wire.GetOrAdd(id, _ => new KeptStream()) });
@@ -82,11 +78,7 @@ public sealed class QuickResyncTests(DovecotFixture fixture)
         var user = await fixture.CreateUserAsync();
         await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
         var generator = new CorpusGenerator(61);
-        var uids = new List<UniqueId>();
-        for (var i = 0; i < 6; i++)
-        {
-            uids.Add(await other.AppendAsync("INBOX", generator.CreateSmallMessage(i)));
-        }
+        var uids = await AppendSmallAsync(other, generator, 6);
 
         var account = SandboxAccounts.For(fixture.Server, user);
         account.UseQuickResync = useQuickResync;
@@ -102,6 +94,17 @@ public sealed class QuickResyncTests(DovecotFixture fixture)
 
         Assert.Equal(new[] { uids[1].Id, uids[3].Id, uids[4].Id }, events.Of<MessagesExpunged>().SelectMany(e => e.Uids).OrderBy(u => u));
         Assert.Equal(new[] { uids[5].Id + 1 }, events.ArrivedUids());
+    }
+
+    private static async Task<List<UniqueId>> AppendSmallAsync(SandboxClient other, CorpusGenerator generator, int count)
+    {
+        var uids = new List<UniqueId>();
+        for (var i = 0; i < count; i++)
+        {
+            uids.Add(await other.AppendAsync("INBOX", generator.CreateSmallMessage(i)));
+        }
+
+        return uids;
     }
 
     private static string Text(ConcurrentDictionary<string, MemoryStream> wire)
