@@ -15,8 +15,10 @@ public sealed partial class ImapRxClient
 {
     /// <summary>
     /// Cold: the changes to <paramref name="folder"/> since the checkpoint in <paramref name="store"/>, then a new
-    /// checkpoint. First run: every message as <see cref="MessagesArrived"/>. Later runs: expunges (by comparing
-    /// UID sets), flag changes (CONDSTORE CHANGEDSINCE where offered) and arrivals above the last UID seen.
+    /// checkpoint. First run: every message as <see cref="MessagesArrived"/>. Later runs: expunges, flag changes and
+    /// arrivals above the last UID seen. With QRESYNC (<see cref="Configuration.ImapAccountOptions.UseQuickResync"/>)
+    /// the EXAMINE itself reports expunges (VANISHED) and flag changes; otherwise expunges come from comparing UID
+    /// sets and flag changes from CONDSTORE CHANGEDSINCE, or from comparing every message's flags without CONDSTORE.
     /// When UIDVALIDITY changed it emits <see cref="UidValidityChanged"/> (the reset) and resyncs from scratch,
     /// never applying old UIDs to the new folder. The checkpoint is saved only after every event was delivered,
     /// so a crash means re-delivery, never loss.

@@ -52,7 +52,7 @@ public sealed class ConnectImapServerCommand : PSCmdlet
 
     /// <summary>Connections this session may open (IDLE included).</summary>
     [Parameter]
-    [ValidateRange(1, 1000)]
+    [ValidateRange(1, 10000)]
     public int MaxConnections { get; set; } = ImapAccountDefaults.MaxConnections;
 
     /// <summary>How often a failed connect or a dropped connection is retried, with exponential backoff.</summary>

@@ -145,13 +145,13 @@ public sealed class ImapAccountOptions
     }
 
     /// <summary>The most connections the pool opens to this account, IDLE connections included.</summary>
-    /// <value>The default is 3; allowed 1 to 1000. Gmail allows 15 per account.</value>
+    /// <value>The default is 3; allowed 1 to 10,000 (watching 1,000 folders with IDLE needs 1,000). Gmail allows 15 per account.</value>
     public int MaxConnections
     {
         get => _maxConnections;
-        set => _maxConnections = value is >= 1 and <= 1000
+        set => _maxConnections = value is >= 1 and <= 10_000
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MaxConnections), value, "MaxConnections must be between 1 and 1000.");
+            : throw new ArgumentOutOfRangeException(nameof(MaxConnections), value, "MaxConnections must be between 1 and 10000.");
     }
 
     /// <summary>A pooled connection unused for this long is closed.</summary>

@@ -20,6 +20,7 @@ public sealed class ImapAccountOptionsTests
         { "MaxRetries", () => _ = new ImapAccountOptions("h", "u", ImapCredential.FromPassword("p")) { MaxRetries = -1 } },
         { "RetryDelay", () => _ = new ImapAccountOptions("h", "u", ImapCredential.FromPassword("p")) { RetryDelay = TimeSpan.FromHours(1) } },
         { "MaxConnections", () => _ = new ImapAccountOptions("h", "u", ImapCredential.FromPassword("p")) { MaxConnections = 0 } },
+        { "MaxConnections", () => _ = new ImapAccountOptions("h", "u", ImapCredential.FromPassword("p")) { MaxConnections = 10_001 } },
         { "LeaseTimeout", () => _ = new ImapAccountOptions("h", "u", ImapCredential.FromPassword("p")) { LeaseTimeout = TimeSpan.Zero } },
         { "password", () => ImapCredential.FromPassword("") },
         { "accessToken", () => ImapCredential.FromAccessToken("") },
