@@ -138,9 +138,12 @@ public static class Orchestrator
                     var s4 = new List<(int Count, Measurement M)>();
                     foreach (var count in watchCounts)
                     {
-                        foreach (var contender in new[] { "imaprx", "imaprx-notify", "mailkit" })
+                        for (var rep = 0; rep < reps; rep++)
                         {
-                            s4.Add((count, await Run("S4", contender, $"count={count}")));
+                            foreach (var contender in Rotate(new[] { "imaprx", "imaprx-notify", "mailkit" }, rep))
+                            {
+                                s4.Add((count, await Run("S4", contender, $"count={count}")));
+                            }
                         }
                     }
 
@@ -278,12 +281,28 @@ public static class Orchestrator
 
     private static string WatchTable(List<(int Count, Measurement M)> runs)
     {
-        var text = new StringBuilder("\n### S4 concurrent watches\n\n| Folders | Contender | Events received | Time to all events ms | Details | Peak RSS MB | Threads (max) |\n|---|---|---|---|---|---|---|\n");
-        foreach (var (count, m) in runs)
+        var text = new StringBuilder("\n### S4 concurrent watches\n\n| Folders | Contender | Runs | Events received (worst run) | Time to all events, median ms (spread) | Setup, median s | Client memory per watch, median KB | Threads added (max) | Peak RSS MB (max) |\n|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var group in runs.GroupBy(r => (r.Count, r.M.Contender)))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {count} | {m.Contender} | {m.Items}/{count} | {m.Milliseconds:0} | {m.Detail} | {m.PeakRssMb:0} | {m.MaxThreads} |");
+            var ms = group.Select(r => r.M.Milliseconds).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key.Count} | {group.Key.Contender} | {ms.Count} | {group.Min(r => r.M.Items)}/{group.Key.Count} | {Median(ms):0} ({ms.Min():0}-{ms.Max():0}) | {Median(group.Select(r => Field(r.M.Detail, "setup"))) / 1000:0.0} | {Median(group.Select(r => Field(r.M.Detail, "perWatch"))):0} | {group.Max(r => Field(r.M.Detail, "threadsAdded")):0} | {group.Max(r => r.M.PeakRssMb):0} |");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The number in a "name=123unit" field of a measurement's details; NaN when it is missing.</summary>
+    private static double Field(string? detail, string name)
+    {
+        foreach (var part in (detail ?? string.Empty).Split(';'))
+        {
+            if (part.StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                var digits = new string(part[(name.Length + 1)..].TakeWhile(c => char.IsDigit(c) || c == '.' || c == '-').ToArray());
+                return double.Parse(digits, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return double.NaN;
     }
 }
