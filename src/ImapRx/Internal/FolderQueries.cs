@@ -58,13 +58,16 @@ internal static class FolderQueries
 
         var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = modSeq };
         var changed = await folder.FetchAsync(0, -1, request, cancellationToken).ConfigureAwait(false);
-        return changed.Where(s => s.UniqueId.Id <= maxUid).OrderBy(s => s.UniqueId.Id).Select(s => new FlagsChanged
-        {
-            Uid = s.UniqueId.Id,
-            Flags = MessageMapper.FlagNames((s.Flags ?? MessageFlags.None) & ~MessageFlags.Recent, s.Keywords),
-            ModSeq = s.ModSeq,
-        }).ToList();
+        return changed.Where(s => s.UniqueId.Id <= maxUid).OrderBy(s => s.UniqueId.Id)
+            .Select(s => FlagChange(s.UniqueId.Id, s.Flags ?? MessageFlags.None, s.Keywords, s.ModSeq)).ToList();
     }
+
+    /// <summary>
+    /// A message's new flags as an event. \Recent is left out: it belongs to whichever session saw the message first,
+    /// so it is not a change anyone made.
+    /// </summary>
+    internal static FlagsChanged FlagChange(uint uid, MessageFlags flags, IEnumerable<string>? keywords, ulong? modSeq)
+        => new() { Uid = uid, Flags = MessageMapper.FlagNames(flags & ~MessageFlags.Recent, keywords ?? Enumerable.Empty<string>()), ModSeq = modSeq };
 
     /// <summary>
     /// Every message's flags, as <see cref="FlagKey"/> strings by UID: what a server without CONDSTORE leaves us to

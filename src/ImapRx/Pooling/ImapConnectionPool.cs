@@ -139,7 +139,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
                 (attempt, delay, error) =>
                 {
-                    ImapRxDiagnostics.RetryCount.Add(1, new KeyValuePair<string, object?>("server.address", account.Host), new KeyValuePair<string, object?>("server.port", account.Port));
+                    ImapRxDiagnostics.RetryCount.Add(1, _serverAddress, _serverPort);
                     Log.ConnectRetry(owner._logger, $"{account.Host}:{account.Username}", attempt, delay, error);
                 });
         }

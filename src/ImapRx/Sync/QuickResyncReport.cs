@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImapRx.Internal;
 using ImapRx.Model;
 using ImapRx.Pooling;
 using MailKit;
@@ -41,12 +42,7 @@ internal sealed class QuickResyncReport
         {
             if (e.UniqueId is { } uid)
             {
-                report._changes[uid.Id] = new FlagsChanged
-                {
-                    Uid = uid.Id,
-                    Flags = MessageMapper.FlagNames(e.Flags & ~MessageFlags.Recent, e.Keywords),
-                    ModSeq = e.ModSeq,
-                };
+                report._changes[uid.Id] = FolderQueries.FlagChange(uid.Id, e.Flags, e.Keywords, e.ModSeq);
             }
         }
 

@@ -135,7 +135,7 @@ internal sealed class FolderWatcher
                 _flags[uid] = FolderQueries.FlagKey(e.Flags, e.Keywords);
             }
 
-            Emit(observer, new FlagsChanged { Uid = uid, Flags = MessageMapper.FlagNames(e.Flags & ~MessageFlags.Recent, e.Keywords), ModSeq = e.ModSeq });
+            Emit(observer, FolderQueries.FlagChange(uid, e.Flags, e.Keywords, e.ModSeq));
         }
 
         folder.CountChanged += OnCountChanged;

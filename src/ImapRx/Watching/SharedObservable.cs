@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Reactive;
 using System.Reactive.Disposables;
 using System.Reactive.Subjects;
-using System.Threading;
 using ImapRx.Model;
 
 namespace ImapRx.Watching;
