@@ -30,7 +30,7 @@ public sealed partial class ImapRxClient
         var watchOptions = options;
         return _watches.GetOrAdd(options.Key(folder), _ => new SharedObservable(
             Observable.Create<MailboxEvent>((observer, cancellationToken) =>
-                new FolderWatcher(this, folder, watchOptions).RunAsync(observer, cancellationToken))));
+                new FolderWatcher(Context, folder, watchOptions).RunAsync(observer, cancellationToken))));
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public sealed partial class ImapRxClient
             {
                 try
                 {
-                    await new NotifyWatcher(this, names, watchOptions).RunAsync(observer, cancellationToken).ConfigureAwait(false);
+                    await new NotifyWatcher(Context, names, watchOptions).RunAsync(observer, cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotifyUnavailableException ex)
                 {

@@ -33,22 +33,23 @@ public sealed partial class ImapRxClient : IImapRxClient
 
     private ImapRxClient(ImapAccountOptions account, ImapConnectionPool pool, bool ownsPool)
     {
-        Account = account ?? throw new ArgumentNullException(nameof(account));
-        Pool = pool ?? throw new ArgumentNullException(nameof(pool));
+        Context = new ClientContext(account, pool);
         _ownsPool = ownsPool;
-        Logger = pool.Options.LoggerFactory.CreateLogger("ImapRx.Client");
     }
 
     /// <inheritdoc/>
-    public ImapAccountOptions Account { get; }
+    public ImapAccountOptions Account => Context.Account;
 
     /// <summary>The pool the client leases connections from.</summary>
-    public ImapConnectionPool Pool { get; }
+    public ImapConnectionPool Pool => Context.Pool;
 
     /// <summary>The scheduler that runs every timer of this client (from the pool options).</summary>
     public IScheduler Scheduler => Pool.Options.Scheduler;
 
-    internal ILogger Logger { get; }
+    internal ILogger Logger => Context.Logger;
+
+    /// <summary>What operations and watchers get instead of the client.</summary>
+    internal ClientContext Context { get; }
 
     /// <summary>Closes the pool if the client owns it.</summary>
     public async ValueTask DisposeAsync()

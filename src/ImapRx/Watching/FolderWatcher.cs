@@ -21,7 +21,7 @@ namespace ImapRx.Watching;
 /// </summary>
 internal sealed class FolderWatcher
 {
-    private readonly ImapRxClient _client;
+    private readonly ClientContext _client;
     private readonly string _folder;
     private readonly WatchOptions _options;
     private readonly IScheduler _scheduler;
@@ -33,7 +33,7 @@ internal sealed class FolderWatcher
     private bool _initialized;
     private DateTimeOffset? _lostAt;
 
-    internal FolderWatcher(ImapRxClient client, string folder, WatchOptions options)
+    internal FolderWatcher(ClientContext client, string folder, WatchOptions options)
     {
         _client = client;
         _folder = folder;

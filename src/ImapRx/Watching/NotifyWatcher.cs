@@ -20,12 +20,12 @@ internal sealed class NotifyWatcher
 {
     private static readonly IList<ImapEvent> Events = new ImapEvent[] { new ImapEvent.MessageNew(), ImapEvent.MessageExpunge, ImapEvent.FlagChange };
 
-    private readonly ImapRxClient _client;
+    private readonly ClientContext _client;
     private readonly WatchOptions _options;
     private readonly IReadOnlyList<string> _names;
     private readonly Dictionary<string, FolderWatcher> _folders;
 
-    internal NotifyWatcher(ImapRxClient client, IReadOnlyList<string> names, WatchOptions options)
+    internal NotifyWatcher(ClientContext client, IReadOnlyList<string> names, WatchOptions options)
     {
         _client = client;
         _names = names;

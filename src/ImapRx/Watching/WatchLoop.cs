@@ -22,7 +22,7 @@ internal static class WatchLoop
     /// again. The attempt count restarts whenever <paramref name="runConnected"/> calls its "resynchronised" action.
     /// </summary>
     internal static async Task RunWithReconnectsAsync(
-        ImapRxClient client,
+        ClientContext client,
         WatchOptions options,
         Func<Action, CancellationToken, Task> runConnected,
         Action lost,
@@ -63,7 +63,7 @@ internal static class WatchLoop
     /// response deadline: a server that never answers DONE is dead, and a <see cref="TimeoutException"/> says so.
     /// </summary>
     internal static async Task WaitForChangesAsync(
-        ImapRxClient client,
+        ClientContext client,
         ImapLease lease,
         WatchOptions options,
         string what,

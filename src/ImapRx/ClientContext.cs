@@ -1,0 +1,30 @@
+using System;
+using System.Reactive.Concurrency;
+using ImapRx.Configuration;
+using ImapRx.Pooling;
+using Microsoft.Extensions.Logging;
+
+namespace ImapRx;
+
+/// <summary>
+/// What an operation needs from the client that started it: the account, the pool, the clock and the logger.
+/// Operations and watchers take this, never the client itself, so no layer can reach back up into the facade.
+/// </summary>
+internal sealed class ClientContext
+{
+    internal ClientContext(ImapAccountOptions account, ImapConnectionPool pool)
+    {
+        Account = account ?? throw new ArgumentNullException(nameof(account));
+        Pool = pool ?? throw new ArgumentNullException(nameof(pool));
+        Logger = pool.Options.LoggerFactory.CreateLogger("ImapRx.Client");
+    }
+
+    internal ImapAccountOptions Account { get; }
+
+    internal ImapConnectionPool Pool { get; }
+
+    /// <summary>Runs every timer of the client (from the pool options); a TestScheduler in tests.</summary>
+    internal IScheduler Scheduler => Pool.Options.Scheduler;
+
+    internal ILogger Logger { get; }
+}
