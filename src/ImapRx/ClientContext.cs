@@ -17,6 +17,7 @@ internal sealed class ClientContext
         Account = account ?? throw new ArgumentNullException(nameof(account));
         Pool = pool ?? throw new ArgumentNullException(nameof(pool));
         Logger = pool.Options.LoggerFactory.CreateLogger("ImapRx.Client");
+        Retry = pool.RetryPolicyFor(account);
     }
 
     internal ImapAccountOptions Account { get; }
@@ -27,4 +28,7 @@ internal sealed class ClientContext
     internal IScheduler Scheduler => Pool.Options.Scheduler;
 
     internal ILogger Logger { get; }
+
+    /// <summary>The account's one retry policy (shared with the pool's connect pipeline).</summary>
+    internal Resilience.RetryPolicy Retry { get; }
 }

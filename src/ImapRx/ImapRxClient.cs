@@ -60,31 +60,12 @@ public sealed partial class ImapRxClient : IImapRxClient
         }
     }
 
-    /// <summary>
-    /// A cold observable that leases a connection per subscription, runs <paramref name="work"/> with the
-    /// subscription's cancellation token, and releases the lease when the work ends or the subscription is
-    /// disposed. A failure that breaks the connection discards it instead of returning it to the pool.
-    /// </summary>
-    internal IObservable<T> WithLease<T>(string? preferredFolder, Func<ImapLease, IObserver<T>, CancellationToken, Task> work)
-        => Observable.Create<T>(async (observer, cancellationToken) =>
+    /// <summary>Runs work on a leased connection per subscription (see <see cref="Operations.Leased"/>); no retry here.</summary>
+    internal IObservable<T> WithLease<T>(string? folder, Func<ImapLease, IObserver<T>, CancellationToken, Task> work)
+        => Observable.Defer(() =>
         {
             ThrowIfDisposed();
-            var lease = await Pool.LeaseAsync(Account, preferredFolder, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await work(lease, observer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                lease.Fail(ex);
-                throw;
-            }
-            finally
-            {
-                await lease.DisposeAsync().ConfigureAwait(false);
-            }
-
-            observer.OnCompleted();
+            return Operations.Leased.Run(Context, folder is null ? "the operation" : $"the operation on '{folder}'", retry: false, work);
         });
 
     private void ThrowIfDisposed()

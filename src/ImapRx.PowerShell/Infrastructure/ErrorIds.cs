@@ -1,10 +1,6 @@
 using System;
-using System.IO;
 using System.Management.Automation;
-using System.Net.Sockets;
 using ImapRx.Search;
-using MailKit.Net.Imap;
-using MailKit.Security;
 
 namespace ImapRx.PowerShell.Infrastructure;
 
@@ -21,20 +17,29 @@ internal static class ErrorIds
     internal const string InvalidArgument = "ImapInvalidArgument";
     internal const string OperationFailed = "ImapOperationFailed";
 
+    /// <summary>
+    /// The error id and category of a failure: ImapRx's own failures by their <see cref="ImapErrorKind"/> (decided in
+    /// the library, once), argument and search-syntax errors by type. No MailKit type is looked at here.
+    /// </summary>
     internal static ErrorRecord ToErrorRecord(Exception exception, object? target)
     {
         var (id, category) = exception switch
         {
-            SslHandshakeException => (CertificateRejected, ErrorCategory.SecurityError),
-            AuthenticationException => (AuthenticationFailed, ErrorCategory.AuthenticationError),
-            ImapFolderNotFoundException => (FolderNotFound, ErrorCategory.ObjectNotFound),
-            ImapMessageNotFoundException => (MessageNotFound, ErrorCategory.ObjectNotFound),
+            ImapRxException failure => ForKind(failure.Kind),
             ImapSearchSyntaxException => (InvalidSearchQuery, ErrorCategory.InvalidArgument),
             ArgumentException => (InvalidArgument, ErrorCategory.InvalidArgument),
-            ImapRx.Pooling.ImapConnectException or MailKit.ServiceNotConnectedException or IOException or SocketException or ImapProtocolException or TimeoutException
-                => (ConnectionLost, ErrorCategory.ConnectionError),
             _ => (OperationFailed, ErrorCategory.NotSpecified),
         };
         return new ErrorRecord(exception, id, category, target);
     }
+
+    private static (string Id, ErrorCategory Category) ForKind(ImapErrorKind kind) => kind switch
+    {
+        ImapErrorKind.CertificateRejected => (CertificateRejected, ErrorCategory.SecurityError),
+        ImapErrorKind.AuthenticationFailed => (AuthenticationFailed, ErrorCategory.AuthenticationError),
+        ImapErrorKind.FolderNotFound => (FolderNotFound, ErrorCategory.ObjectNotFound),
+        ImapErrorKind.MessageNotFound => (MessageNotFound, ErrorCategory.ObjectNotFound),
+        ImapErrorKind.ConnectionLost or ImapErrorKind.ConnectFailed or ImapErrorKind.LeaseTimeout => (ConnectionLost, ErrorCategory.ConnectionError),
+        _ => (OperationFailed, ErrorCategory.NotSpecified),
+    };
 }

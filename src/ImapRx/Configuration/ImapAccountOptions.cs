@@ -27,6 +27,12 @@ public sealed class ImapAccountOptions
     private TimeSpan _healthCheckAfter = ImapAccountDefaults.HealthCheckAfter;
     private TimeSpan _leaseTimeout = ImapAccountDefaults.LeaseTimeout;
     private ImapEncryption _encryption = ImapEncryption.Tls;
+    private string? _clientId;
+    private bool _useQuickResync = true;
+    private IReadOnlyList<X509Certificate2> _trustedCertificateAuthorities = Array.Empty<X509Certificate2>();
+    private IReadOnlyList<string> _pinnedCertificateSha256 = Array.Empty<string>();
+    private RemoteCertificateValidationCallback? _serverCertificateValidation;
+    private volatile bool _frozen;
 
     /// <summary>Creates options for one account.</summary>
     /// <param name="host">The server's host name or IP address.</param>
@@ -77,6 +83,7 @@ public sealed class ImapAccountOptions
         get => _encryption;
         set
         {
+            ThrowIfFrozen();
             if (!Enum.IsDefined(typeof(ImapEncryption), value))
             {
                 throw new ArgumentException($"Unknown encryption '{value}'. Use Tls, StartTls or None.", nameof(Encryption));
@@ -93,6 +100,7 @@ public sealed class ImapAccountOptions
         get => _port != 0 ? _port : Encryption == ImapEncryption.Tls ? ImapAccountDefaults.TlsPort : ImapAccountDefaults.PlainPort;
         set
         {
+            ThrowIfFrozen();
             if (value < 0 || value > 65535)
             {
                 throw new ArgumentOutOfRangeException(nameof(Port), value, "The port must be between 1 and 65535 (or 0 for the default).");
@@ -107,7 +115,7 @@ public sealed class ImapAccountOptions
     public TimeSpan Timeout
     {
         get => _timeout;
-        set => _timeout = Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), nameof(Timeout));
+        set => _timeout = Unfrozen(Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), nameof(Timeout)));
     }
 
     /// <summary>How long one IDLE command runs before it is restarted.</summary>
@@ -115,7 +123,7 @@ public sealed class ImapAccountOptions
     public TimeSpan IdleTimeout
     {
         get => _idleTimeout;
-        set => _idleTimeout = Check(value, TimeSpan.FromSeconds(1), ImapAccountDefaults.MaxIdleTimeout, nameof(IdleTimeout));
+        set => _idleTimeout = Unfrozen(Check(value, TimeSpan.FromSeconds(1), ImapAccountDefaults.MaxIdleTimeout, nameof(IdleTimeout)));
     }
 
     /// <summary>Retries after a transient failure (refused, timed out, DNS, dropped).</summary>
@@ -123,9 +131,9 @@ public sealed class ImapAccountOptions
     public int MaxRetries
     {
         get => _maxRetries;
-        set => _maxRetries = value is >= 0 and <= 100
+        set => _maxRetries = Unfrozen(value is >= 0 and <= 100
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must be between 0 and 100.");
+            : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must be between 0 and 100."));
     }
 
     /// <summary>The first retry delay; later ones double, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
@@ -133,7 +141,7 @@ public sealed class ImapAccountOptions
     public TimeSpan RetryDelay
     {
         get => _retryDelay;
-        set => _retryDelay = Check(value, TimeSpan.Zero, TimeSpan.FromMinutes(10), nameof(RetryDelay));
+        set => _retryDelay = Unfrozen(Check(value, TimeSpan.Zero, TimeSpan.FromMinutes(10), nameof(RetryDelay)));
     }
 
     /// <summary>The cap on one retry delay.</summary>
@@ -141,7 +149,7 @@ public sealed class ImapAccountOptions
     public TimeSpan MaxRetryDelay
     {
         get => _maxRetryDelay;
-        set => _maxRetryDelay = Check(value, TimeSpan.Zero, TimeSpan.FromHours(1), nameof(MaxRetryDelay));
+        set => _maxRetryDelay = Unfrozen(Check(value, TimeSpan.Zero, TimeSpan.FromHours(1), nameof(MaxRetryDelay)));
     }
 
     /// <summary>The most connections the pool opens to this account, IDLE connections included.</summary>
@@ -149,9 +157,9 @@ public sealed class ImapAccountOptions
     public int MaxConnections
     {
         get => _maxConnections;
-        set => _maxConnections = value is >= 1 and <= 10_000
+        set => _maxConnections = Unfrozen(value is >= 1 and <= 10_000
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MaxConnections), value, "MaxConnections must be between 1 and 10000.");
+            : throw new ArgumentOutOfRangeException(nameof(MaxConnections), value, "MaxConnections must be between 1 and 10000."));
     }
 
     /// <summary>A pooled connection unused for this long is closed.</summary>
@@ -159,7 +167,7 @@ public sealed class ImapAccountOptions
     public TimeSpan ConnectionIdleLifetime
     {
         get => _connectionIdleLifetime;
-        set => _connectionIdleLifetime = Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), nameof(ConnectionIdleLifetime));
+        set => _connectionIdleLifetime = Unfrozen(Check(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), nameof(ConnectionIdleLifetime)));
     }
 
     /// <summary>A pooled connection unused for this long is checked with NOOP before reuse.</summary>
@@ -167,44 +175,70 @@ public sealed class ImapAccountOptions
     public TimeSpan HealthCheckAfter
     {
         get => _healthCheckAfter;
-        set => _healthCheckAfter = Check(value, TimeSpan.Zero, TimeSpan.FromDays(1), nameof(HealthCheckAfter));
+        set => _healthCheckAfter = Unfrozen(Check(value, TimeSpan.Zero, TimeSpan.FromDays(1), nameof(HealthCheckAfter)));
     }
 
-    /// <summary>How long a caller waits for a free connection before <see cref="Pooling.ImapLeaseTimeoutException"/>.</summary>
+    /// <summary>How long a caller waits for a free connection before <see cref="ImapLeaseTimeoutException"/>.</summary>
     /// <value>The default is 60 seconds; allowed 1 millisecond to 1 hour.</value>
     public TimeSpan LeaseTimeout
     {
         get => _leaseTimeout;
-        set => _leaseTimeout = Check(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(LeaseTimeout));
+        set => _leaseTimeout = Unfrozen(Check(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(LeaseTimeout)));
     }
 
     /// <summary>A name for this client in logs and the IMAP ID command; optional.</summary>
-    public string? ClientId { get; set; }
+    public string? ClientId
+    {
+        get => _clientId;
+        set => _clientId = Unfrozen(value);
+    }
 
     /// <summary>
     /// Enable QRESYNC (RFC 7162) on every connection where the server offers it (default true): <c>Sync</c> then
     /// learns expunges (VANISHED) and flag changes from the SELECT itself instead of comparing UID lists. Turn it
     /// off only for a server whose QRESYNC is broken; CONDSTORE is used either way.
     /// </summary>
-    public bool UseQuickResync { get; set; } = true;
+    public bool UseQuickResync
+    {
+        get => _useQuickResync;
+        set => _useQuickResync = Unfrozen(value);
+    }
 
     /// <summary>
     /// Extra certificate authorities to trust for this server (for example a company CA or a test CA).
     /// The chain is still built and checked; these are added as trust anchors, nothing is switched off.
     /// </summary>
-    public IReadOnlyList<X509Certificate2> TrustedCertificateAuthorities { get; set; } = Array.Empty<X509Certificate2>();
+    public IReadOnlyList<X509Certificate2> TrustedCertificateAuthorities
+    {
+        get => _trustedCertificateAuthorities;
+        set => _trustedCertificateAuthorities = Unfrozen(value);
+    }
 
     /// <summary>
     /// SHA-256 fingerprints (hex) of server certificates to accept even if no CA vouches for them
     /// (certificate pinning). Compared exactly; an expired or wrong-host pinned certificate is still accepted.
     /// </summary>
-    public IReadOnlyList<string> PinnedCertificateSha256 { get; set; } = Array.Empty<string>();
+    public IReadOnlyList<string> PinnedCertificateSha256
+    {
+        get => _pinnedCertificateSha256;
+        set => _pinnedCertificateSha256 = Unfrozen(value);
+    }
 
     /// <summary>
     /// Your own validation hook. When set it decides alone; it is called with the errors the
     /// platform found, so returning <c>errors == None</c> keeps default behaviour.
     /// </summary>
-    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
+    public RemoteCertificateValidationCallback? ServerCertificateValidation
+    {
+        get => _serverCertificateValidation;
+        set => _serverCertificateValidation = Unfrozen(value);
+    }
+
+    /// <summary>
+    /// True once a client or pool uses these options: from then on every setter throws
+    /// <see cref="InvalidOperationException"/>, because the pool keys, limits and retries by them.
+    /// </summary>
+    public bool IsFrozen => _frozen;
 
     /// <summary>Key that identifies the account in the pool: same server, port and user share connections.</summary>
     public string AccountKey => $"{Host.ToLowerInvariant()}:{Port}:{Username}";
@@ -215,6 +249,48 @@ public sealed class ImapAccountOptions
     /// <inheritdoc/>
     public override string ToString()
         => $"{Username}@{Host}:{Port} ({Encryption}, {Credential})";
+
+    /// <summary>Makes the options read-only: a client or pool uses them now.</summary>
+    internal void Freeze() => _frozen = true;
+
+    /// <summary>
+    /// The first setting that a pool applies per account and that differs between these options and
+    /// <paramref name="other"/> (for the same account), or null when they would behave the same.
+    /// </summary>
+    internal string? FirstPoolSettingDifferentFrom(ImapAccountOptions other)
+    {
+        if (Encryption != other.Encryption) return $"Encryption ({Encryption} vs {other.Encryption})";
+        if (MaxConnections != other.MaxConnections) return $"MaxConnections ({MaxConnections} vs {other.MaxConnections})";
+        if (LeaseTimeout != other.LeaseTimeout) return $"LeaseTimeout ({LeaseTimeout} vs {other.LeaseTimeout})";
+        if (Timeout != other.Timeout) return $"Timeout ({Timeout} vs {other.Timeout})";
+        if (MaxRetries != other.MaxRetries) return $"MaxRetries ({MaxRetries} vs {other.MaxRetries})";
+        if (RetryDelay != other.RetryDelay) return $"RetryDelay ({RetryDelay} vs {other.RetryDelay})";
+        if (MaxRetryDelay != other.MaxRetryDelay) return $"MaxRetryDelay ({MaxRetryDelay} vs {other.MaxRetryDelay})";
+        if (ConnectionIdleLifetime != other.ConnectionIdleLifetime) return $"ConnectionIdleLifetime ({ConnectionIdleLifetime} vs {other.ConnectionIdleLifetime})";
+        if (HealthCheckAfter != other.HealthCheckAfter) return $"HealthCheckAfter ({HealthCheckAfter} vs {other.HealthCheckAfter})";
+        if (UseQuickResync != other.UseQuickResync) return $"UseQuickResync ({UseQuickResync} vs {other.UseQuickResync})";
+        if (!string.Equals(ClientId, other.ClientId, StringComparison.Ordinal)) return "ClientId";
+        if (!System.Linq.Enumerable.SequenceEqual(System.Linq.Enumerable.Select(TrustedCertificateAuthorities, c => c.Thumbprint), System.Linq.Enumerable.Select(other.TrustedCertificateAuthorities, c => c.Thumbprint))) return "TrustedCertificateAuthorities";
+        if (!System.Linq.Enumerable.SequenceEqual(PinnedCertificateSha256, other.PinnedCertificateSha256, StringComparer.OrdinalIgnoreCase)) return "PinnedCertificateSha256";
+        if (!ReferenceEquals(ServerCertificateValidation, other.ServerCertificateValidation)) return "ServerCertificateValidation";
+        return null;
+    }
+
+    // Passes the new value through once the options are known not to be in use: "_field = Unfrozen(value)".
+    private T Unfrozen<T>(T value, [System.Runtime.CompilerServices.CallerMemberName] string property = "")
+    {
+        ThrowIfFrozen(property);
+        return value;
+    }
+
+    private void ThrowIfFrozen([System.Runtime.CompilerServices.CallerMemberName] string property = "")
+    {
+        if (_frozen)
+        {
+            throw new InvalidOperationException(
+                $"These account options are in use by a client or pool and can no longer change ({property}). Create new options for other settings.");
+        }
+    }
 
     private static TimeSpan Check(TimeSpan value, TimeSpan min, TimeSpan max, string name)
     {

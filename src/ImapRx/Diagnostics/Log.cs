@@ -9,8 +9,9 @@ internal static class Log
     private static readonly Action<ILogger, string, string, int, Exception?> ConnectedMessage =
         LoggerMessage.Define<string, string, int>(LogLevel.Information, new EventId(1, "Connected"), "[{ConnectionId}] Connected to {Host}:{Port}");
 
-    private static readonly Action<ILogger, string, int, TimeSpan, string, Exception?> ConnectRetryMessage =
-        LoggerMessage.Define<string, int, TimeSpan, string>(LogLevel.Warning, new EventId(2, "ConnectRetry"), "[{Account}] Connect failed ({Error}); retry {Attempt} in {Delay}");
+    // The template's placeholders are filled by position: the type arguments are in the template's order.
+    private static readonly Action<ILogger, string, string, int, TimeSpan, Exception?> ConnectRetryMessage =
+        LoggerMessage.Define<string, string, int, TimeSpan>(LogLevel.Warning, new EventId(2, "ConnectRetry"), "[{Account}] Connect failed ({Error}); retry {Attempt} in {Delay}");
 
     private static readonly Action<ILogger, string, TimeSpan, Exception?> EvictedMessage =
         LoggerMessage.Define<string, TimeSpan>(LogLevel.Debug, new EventId(3, "Evicted"), "[{ConnectionId}] Idle for {Lifetime}; closed");
@@ -31,7 +32,7 @@ internal static class Log
 
     // The account text is host:user, the error its type name: exception messages could echo server text.
     internal static void ConnectRetry(ILogger logger, string account, int attempt, TimeSpan delay, Exception? error)
-        => ConnectRetryMessage(logger, account, attempt, delay, error?.GetType().Name ?? "unknown", null);
+        => ConnectRetryMessage(logger, account, ErrorName(error), attempt, delay, null);
 
     internal static void Evicted(ILogger logger, string connectionId, TimeSpan lifetime) => EvictedMessage(logger, connectionId, lifetime, null);
 
@@ -42,4 +43,14 @@ internal static class Log
     internal static void Selected(ILogger logger, string connectionId, string folder) => SelectedMessage(logger, connectionId, folder, null);
 
     internal static void IdleStarted(ILogger logger, string connectionId, string folder) => IdleStartedMessage(logger, connectionId, folder, null);
+
+    // An ImapRx error is named by its kind and the type of the failure under it (ImapConnectionException says
+    // less than "ConnectionLost: SocketException"); never its message, which could echo server text.
+    private static string ErrorName(Exception? error) => error switch
+    {
+        null => "unknown",
+        ImapRxException { InnerException: { } inner } known => $"{known.Kind}: {inner.GetType().Name}",
+        ImapRxException known => known.Kind.ToString(),
+        _ => error.GetType().Name,
+    };
 }

@@ -69,16 +69,6 @@ public sealed class FetchOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxParallelism), value, "MaxParallelism must be between 1 and 32.");
     }
 
-    /// <summary>The UIDVALIDITY the UIDs were looked up under (parallel fetches); 0 when not known yet.</summary>
-    internal uint ExpectedUidValidity { get; private set; }
-
-    /// <summary>The parallel fetch a batch belongs to: its connections keep their selection between its batches.</summary>
-    internal object? SelectionScope { get; private set; }
-
-    /// <summary>One batch of a parallel fetch: exactly these UIDs, under this UIDVALIDITY, on one connection.</summary>
-    internal FetchOptions ForBatch(IReadOnlyCollection<uint> uids, uint uidValidity, object scope)
-        => new() { BatchSize = BatchSize, Bodies = Bodies, Uids = uids, ExpectedUidValidity = uidValidity, SelectionScope = scope };
-
     /// <summary>Shared default instance.</summary>
     public static FetchOptions Default => new();
 }

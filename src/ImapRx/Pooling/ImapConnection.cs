@@ -14,7 +14,7 @@ namespace ImapRx.Pooling;
 /// One authenticated connection to an account, owned by the pool. Users see it through an
 /// <see cref="ImapLease"/>; it is never shared by two leases at once.
 /// </summary>
-public sealed class ImapConnection : IAsyncDisposable
+internal sealed class ImapConnection : IAsyncDisposable
 {
     private readonly BehaviorSubject<ImapConnectionState> _state = new(ImapConnectionState.Disconnected);
     private readonly IScheduler _scheduler;
@@ -31,34 +31,34 @@ public sealed class ImapConnection : IAsyncDisposable
     }
 
     /// <summary>The connection id used in every log line: <c>host:user#n</c>.</summary>
-    public string ConnectionId { get; }
+    internal string ConnectionId { get; }
 
     /// <summary>The account this connection belongs to.</summary>
-    public ImapAccountOptions Account { get; }
+    internal ImapAccountOptions Account { get; }
 
     /// <summary>
     /// The MailKit client. Use it only while you hold the lease; do not disconnect it
     /// (call <see cref="ImapLease.Invalidate"/> instead).
     /// </summary>
-    public ImapClient Client { get; }
+    internal ImapClient Client { get; }
 
     /// <summary>The current state.</summary>
-    public ImapConnectionState State => _state.Value;
+    internal ImapConnectionState State => _state.Value;
 
     /// <summary>The state as a stream: replays the current state, completes when the connection is disposed.</summary>
-    public IObservable<ImapConnectionState> States => _state.AsObservable();
+    internal IObservable<ImapConnectionState> States => _state.AsObservable();
 
     /// <summary>When the connection was opened (scheduler time).</summary>
-    public DateTimeOffset CreatedAt { get; }
+    internal DateTimeOffset CreatedAt { get; }
 
     /// <summary>When the connection was last handed back to the pool (scheduler time).</summary>
-    public DateTimeOffset LastUsedAt { get; internal set; }
+    internal DateTimeOffset LastUsedAt { get; set; }
 
     /// <summary>True once the connection broke; a broken connection is never handed out again.</summary>
-    public bool IsBroken => State == ImapConnectionState.Error || !Client.IsConnected || !Client.IsAuthenticated;
+    internal bool IsBroken => State == ImapConnectionState.Error || !Client.IsConnected || !Client.IsAuthenticated;
 
     /// <summary>The folder currently selected, if any.</summary>
-    public IMailFolder? SelectedFolder => OpenFolder is { IsOpen: true } folder ? folder : null;
+    internal IMailFolder? SelectedFolder => OpenFolder is { IsOpen: true } folder ? folder : null;
 
     internal void SetState(ImapConnectionState state)
     {

@@ -13,9 +13,10 @@ internal static class ImapConnectionFactory
     internal static ImapClient CreateClient(ImapAccountOptions account, Func<string, System.IO.Stream>? protocolLog = null, string? connectionId = null)
     {
         // The wire log always redacts LOGIN and AUTHENTICATE payloads.
-        var client = protocolLog is null
-            ? new ImapClient()
-            : new ImapClient(new MailKit.ProtocolLogger(protocolLog(connectionId ?? account.Host), leaveOpen: false) { RedactSecrets = true });
+        var wireLog = protocolLog is null
+            ? null
+            : new MailKit.ProtocolLogger(protocolLog(connectionId ?? account.Host), leaveOpen: false) { RedactSecrets = true };
+        var client = new ImapClient(new LoginWatch(wireLog));
         client.Timeout = (int)account.Timeout.TotalMilliseconds;
         client.CheckCertificateRevocation = false;
 
@@ -37,13 +38,32 @@ internal static class ImapConnectionFactory
         _ => throw new ArgumentOutOfRangeException(nameof(encryption), encryption, "Unknown encryption."),
     };
 
-    /// <summary>Connects and logs in. On failure the client is disconnected before the exception leaves.</summary>
+    /// <summary>
+    /// Connects and logs in. On failure the client is disconnected before the exception leaves, translated by
+    /// <see cref="ImapErrors"/>: a failure before the credentials were sent may be transient; any failure after
+    /// them is an <see cref="ImapAuthenticationException"/>, never retried.
+    /// </summary>
     internal static async Task ConnectAndAuthenticateAsync(ImapClient client, ImapAccountOptions account, CancellationToken cancellationToken)
     {
         try
         {
             await client.ConnectAsync(account.Host, account.Port, ToSocketOptions(account.Encryption), cancellationToken).ConfigureAwait(false);
-            await AuthenticateAsync(client, account, cancellationToken).ConfigureAwait(false);
+            var login = (LoginWatch)client.ProtocolLogger;
+            login.Arm();
+            try
+            {
+                await AuthenticateAsync(client, account, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !login.Accepted && ImapErrors.Translate(ex) is ImapConnectionException)
+            {
+                // The credentials may have reached the server; a server that is slow to refuse a wrong password looks
+                // exactly like this. Trying again could lock the account, so this is final.
+                throw new ImapAuthenticationException(
+                    $"No answer from {account.Host}:{account.Port} after the credentials were sent ({ex.GetType().Name}). " +
+                    "The password or token may be wrong; it was not tried again.",
+                    serverAnswered: false,
+                    ex);
+            }
             if (account.ClientId is { Length: > 0 } clientId && client.Capabilities.HasFlag(ImapCapabilities.Id))
             {
                 // RFC 2971 ID: lets the server's logs name this client.
@@ -57,7 +77,7 @@ internal static class ImapConnectionFactory
                 await client.EnableQuickResyncAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch
+        catch (Exception failure)
         {
             try
             {
@@ -71,7 +91,13 @@ internal static class ImapConnectionFactory
                 // Already failing; the original error is the one that matters.
             }
 
-            throw;
+            var translated = ImapErrors.Translate(failure, $"connect to {account.Host}:{account.Port}");
+            if (ReferenceEquals(translated, failure))
+            {
+                throw;
+            }
+
+            throw translated;
         }
     }
 
@@ -80,7 +106,7 @@ internal static class ImapConnectionFactory
         switch (account.Credential)
         {
             case PasswordCredential password:
-                await client.AuthenticateAsync(account.Username, password.Password, cancellationToken).ConfigureAwait(false);
+                await LogInOnceAsync(client, account, password.Password, cancellationToken).ConfigureAwait(false);
                 break;
             case OAuth2Credential oauth:
                 var token = await oauth.Provider(false, cancellationToken).ConfigureAwait(false);
@@ -88,7 +114,7 @@ internal static class ImapConnectionFactory
                 {
                     await client.AuthenticateAsync(CreateOAuthMechanism(oauth.Mechanism, account.Username, token), cancellationToken).ConfigureAwait(false);
                 }
-                catch (AuthenticationException) when (client.IsConnected)
+                catch (Exception ex) when (client.IsConnected && ImapErrors.Translate(ex) is ImapAuthenticationException)
                 {
                     // The token may have expired since it was handed out: ask for a fresh one, once.
                     token = await oauth.Provider(true, cancellationToken).ConfigureAwait(false);
@@ -98,6 +124,43 @@ internal static class ImapConnectionFactory
                 break;
             default:
                 throw new ArgumentException($"Unsupported credential type {account.Credential.GetType().Name}.", nameof(account));
+        }
+    }
+
+    /// <summary>
+    /// Exactly one login attempt with one mechanism chosen from the server's capabilities: SASL PLAIN with an
+    /// initial response (one round trip) where offered, else the LOGIN command, else SASL PLAIN, else SASL LOGIN.
+    /// MailKit's <c>AuthenticateAsync(user, password)</c> would walk every mechanism it knows, each a failed
+    /// login against the account when the password is wrong.
+    /// </summary>
+    private static async Task LogInOnceAsync(ImapClient client, ImapAccountOptions account, string password, CancellationToken cancellationToken)
+    {
+        var offersPlain = client.AuthenticationMechanisms.Contains("PLAIN");
+        if (offersPlain && client.Capabilities.HasFlag(ImapCapabilities.SaslIR))
+        {
+            await client.AuthenticateAsync(new SaslMechanismPlain(account.Username, password), cancellationToken).ConfigureAwait(false);
+        }
+        else if (!client.Capabilities.HasFlag(ImapCapabilities.LoginDisabled))
+        {
+            // With no SASL mechanism left to try, MailKit sends the LOGIN command, and only that.
+            client.AuthenticationMechanisms.Clear();
+            await client.AuthenticateAsync(account.Username, password, cancellationToken).ConfigureAwait(false);
+        }
+        else if (offersPlain)
+        {
+            await client.AuthenticateAsync(new SaslMechanismPlain(account.Username, password), cancellationToken).ConfigureAwait(false);
+        }
+        else if (client.AuthenticationMechanisms.Contains("LOGIN"))
+        {
+            // Dovecot configured for AUTH=LOGIN alone advertises LOGINDISABLED: the SASL mechanism is the only way in.
+            await client.AuthenticateAsync(new SaslMechanismLogin(account.Username, password), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            throw new ImapAuthenticationException(
+                $"{account.Host}:{account.Port} offers none of LOGIN, AUTHENTICATE PLAIN or AUTHENTICATE LOGIN, the ways ImapRx logs in with a password " +
+                "(use TLS or STARTTLS: many servers allow logins only on an encrypted connection).",
+                serverAnswered: true);
         }
     }
 

@@ -34,11 +34,13 @@ public sealed class ImapConnectionPool : IAsyncDisposable
     public ImapPoolOptions Options { get; }
 
     /// <summary>
-    /// Leases a connection to <paramref name="account"/>, waiting for a free one up to the account's
-    /// lease timeout. Prefers a connection that already has <paramref name="preferredFolder"/> selected.
+    /// Leases a connection to <paramref name="account"/>, waiting for a free one up to the account's lease timeout.
+    /// The most recently used idle connection is handed out first. No connection is preferred for the folder it
+    /// has selected: every lease SELECTs its folder again (a folder recreated elsewhere must be noticed), so such a
+    /// preference saved nothing; only one parallel fetch keeps its selection between its own batches.
     /// </summary>
     /// <exception cref="ImapLeaseTimeoutException">No connection became free in time.</exception>
-    public ValueTask<ImapLease> LeaseAsync(ImapAccountOptions account, string? preferredFolder = null, CancellationToken cancellationToken = default)
+    internal ValueTask<ImapLease> LeaseAsync(ImapAccountOptions account, CancellationToken cancellationToken = default)
     {
         if (account is null)
         {
@@ -46,14 +48,14 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         }
 
         ThrowIfDisposed();
-        return GetAccount(account).LeaseAsync(preferredFolder, isIdleLease: false, cancellationToken);
+        return GetAccount(account).LeaseAsync(isIdleLease: false, cancellationToken);
     }
 
     /// <summary>
     /// Leases a connection for IDLE: it is never shared and is closed (not reused) on release,
     /// and it counts against the account's connection limit.
     /// </summary>
-    public ValueTask<ImapLease> LeaseForIdleAsync(ImapAccountOptions account, CancellationToken cancellationToken = default)
+    internal ValueTask<ImapLease> LeaseForIdleAsync(ImapAccountOptions account, CancellationToken cancellationToken = default)
     {
         if (account is null)
         {
@@ -61,7 +63,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         }
 
         ThrowIfDisposed();
-        return GetAccount(account).LeaseAsync(null, isIdleLease: true, cancellationToken);
+        return GetAccount(account).LeaseAsync(isIdleLease: true, cancellationToken);
     }
 
     /// <summary>Closes the idle connections of one account, or of every account when null.</summary>
@@ -94,8 +96,29 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         }
     }
 
+    /// <summary>The retry policy of <paramref name="account"/>: one per account and pool, shared by all its clients.</summary>
+    internal Resilience.RetryPolicy RetryPolicyFor(ImapAccountOptions account) => GetAccount(account).Retry;
+
+    /// <summary>
+    /// The account's pool, created on first use. Its options freeze then; another options object for the same
+    /// account must agree with them on every setting the pool applies, or the second caller's limits would be
+    /// silently ignored.
+    /// </summary>
+    /// <exception cref="ArgumentException">The pool already serves the account with other settings.</exception>
     private AccountPool GetAccount(ImapAccountOptions account)
-        => _accounts.GetOrAdd(PoolKey(account), _ => new AccountPool(account, this));
+    {
+        account.Freeze();
+        var pool = _accounts.GetOrAdd(PoolKey(account), _ => new AccountPool(account, this));
+        if (!ReferenceEquals(pool.Account, account) && pool.Account.FirstPoolSettingDifferentFrom(account) is { } difference)
+        {
+            throw new ArgumentException(
+                $"This pool already serves {account.AccountKey} with other settings: {difference}. Use one ImapAccountOptions " +
+                "for the account on this pool, or give this client a pool of its own.",
+                nameof(account));
+        }
+
+        return pool;
+    }
 
     // Same server, port and user share connections only when they also hold the same secret: a wrong password
     // must never be handed a connection someone else authenticated.
@@ -118,6 +141,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         private readonly object _gate = new();
         private readonly Dictionary<ImapConnection, IDisposable> _evictions = new();
         private readonly Polly.ResiliencePipeline _connectPipeline;
+        private readonly Resilience.RetryPolicy _retry;
         private readonly KeyValuePair<string, object?> _serverAddress;
         private readonly KeyValuePair<string, object?> _serverPort;
         private int _nextNumber;
@@ -134,8 +158,9 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             _serverAddress = new KeyValuePair<string, object?>("server.address", account.Host);
             _serverPort = new KeyValuePair<string, object?>("server.port", account.Port);
             _slots = new FifoGate(account.MaxConnections, owner.Options.Scheduler);
+            _retry = Resilience.RetryPolicy.FromAccount(account);
             _connectPipeline = Resilience.ConnectResilience.Create(
-                account,
+                _retry,
                 new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
                 (attempt, delay, error) =>
                 {
@@ -145,6 +170,11 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         }
 
 
+        /// <summary>The account's one retry policy: connects here, and the cold streams and watches of its clients.</summary>
+        internal Resilience.RetryPolicy Retry => _retry;
+
+        internal ImapAccountOptions Account => _account;
+
         internal ImapPoolStatistics Statistics()
         {
             lock (_gate)
@@ -153,7 +183,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             }
         }
 
-        internal async ValueTask<ImapLease> LeaseAsync(string? preferredFolder, bool isIdleLease, CancellationToken cancellationToken)
+        internal async ValueTask<ImapLease> LeaseAsync(bool isIdleLease, CancellationToken cancellationToken)
         {
             var started = _owner.Options.Scheduler.Now;
             ImapRxDiagnostics.Waiting.Add(1, _serverAddress, _serverPort);
@@ -175,7 +205,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
             try
             {
-                var connection = await TakeIdleAsync(preferredFolder, cancellationToken).ConfigureAwait(false)
+                var connection = await TakeIdleAsync(cancellationToken).ConfigureAwait(false)
                                  ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _inUse);
                 ImapRxDiagnostics.InUse.Add(1, _serverAddress, _serverPort);
@@ -207,16 +237,14 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             }
         }
 
-        private async ValueTask<ImapConnection?> TakeIdleAsync(string? preferredFolder, CancellationToken cancellationToken)
+        private async ValueTask<ImapConnection?> TakeIdleAsync(CancellationToken cancellationToken)
         {
             while (true)
             {
                 ImapConnection? candidate;
                 lock (_gate)
                 {
-                    candidate = _idle.FirstOrDefault(c => preferredFolder is not null &&
-                                                          string.Equals(c.SelectedFolder?.FullName, preferredFolder, StringComparison.Ordinal))
-                                ?? _idle.LastOrDefault();
+                    candidate = _idle.LastOrDefault();
                     if (candidate is null)
                     {
                         return null;
@@ -275,7 +303,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                     },
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (Resilience.TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            catch (ImapRxException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
             {
                 throw new ImapConnectException(_account.Host, _account.Port, attempts, ex);
             }

@@ -1,7 +1,7 @@
 namespace ImapRx.Pooling;
 
 /// <summary>The life of one connection (the spec's connection states).</summary>
-public enum ImapConnectionState
+internal enum ImapConnectionState
 {
     /// <summary>Not connected (yet, or any more).</summary>
     Disconnected,

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using ImapRx.Resilience;
 using MailKit;
 using MailKit.Net.Imap;
 
@@ -12,7 +11,7 @@ namespace ImapRx.Pooling;
 /// Exclusive use of one pooled connection until disposed. Disposing hands a healthy connection back
 /// to the pool and throws a broken one away.
 /// </summary>
-public sealed class ImapLease : IDisposable, IAsyncDisposable
+internal sealed class ImapLease : IDisposable, IAsyncDisposable
 {
     private readonly Func<ImapLease, ValueTask> _release;
     private int _released;
@@ -25,25 +24,25 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The leased connection.</summary>
-    public ImapConnection Connection { get; }
+    internal ImapConnection Connection { get; }
 
     /// <summary>Shortcut for <c>Connection.Client</c>.</summary>
-    public ImapClient Client => Connection.Client;
+    internal ImapClient Client => Connection.Client;
 
     /// <summary>The connection id, <c>host:user#n</c>.</summary>
-    public string ConnectionId => Connection.ConnectionId;
+    internal string ConnectionId => Connection.ConnectionId;
 
     /// <summary>True for a dedicated IDLE lease (it still counts against the account's limit).</summary>
-    public bool IsIdleLease { get; }
+    internal bool IsIdleLease { get; }
 
     /// <summary>True when the connection will be thrown away on release.</summary>
-    public bool IsInvalidated { get; private set; }
+    internal bool IsInvalidated { get; private set; }
 
     /// <summary>
     /// Opens <paramref name="folder"/> (reusing the selection when it is already open with enough access).
     /// </summary>
     /// <exception cref="ImapFolderNotFoundException">The folder does not exist.</exception>
-    public Task<IMailFolder> OpenFolderAsync(string folder, FolderAccess access = FolderAccess.ReadOnly, CancellationToken cancellationToken = default)
+    internal Task<IMailFolder> OpenFolderAsync(string folder, FolderAccess access = FolderAccess.ReadOnly, CancellationToken cancellationToken = default)
         => OpenFolderAsync(folder, access, scope: null, cancellationToken);
 
     /// <summary>
@@ -74,7 +73,7 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
         {
             await mailFolder.OpenAsync(access, cancellationToken).ConfigureAwait(false);
         }
-        catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+        catch (Exception ex) when (ImapErrors.IsNo(ex))
         {
             throw new ImapFolderNotFoundException(folder, ex);
         }
@@ -107,7 +106,7 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
         {
             await mailFolder.OpenAsync(FolderAccess.ReadOnly, uidValidity, highestModSeq, knownUids, cancellationToken).ConfigureAwait(false);
         }
-        catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+        catch (Exception ex) when (ImapErrors.IsNo(ex))
         {
             throw new ImapFolderNotFoundException(mailFolder.FullName, ex);
         }
@@ -119,7 +118,7 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
 
     /// <summary>Looks a folder up without selecting it.</summary>
     /// <exception cref="ImapFolderNotFoundException">The folder does not exist.</exception>
-    public async Task<IMailFolder> GetFolderAsync(string folder, CancellationToken cancellationToken = default)
+    internal async Task<IMailFolder> GetFolderAsync(string folder, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(folder))
         {
@@ -135,14 +134,14 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
         {
             return await Client.GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         }
-        catch (FolderNotFoundException ex)
+        catch (Exception ex) when (ImapErrors.Translate(ex) is ImapFolderNotFoundException)
         {
             throw new ImapFolderNotFoundException(folder, ex);
         }
     }
 
     /// <summary>Marks the connection as broken so the pool discards it on release.</summary>
-    public void Invalidate()
+    internal void Invalidate()
     {
         IsInvalidated = true;
         Connection.SetState(ImapConnectionState.Error);
@@ -150,9 +149,9 @@ public sealed class ImapLease : IDisposable, IAsyncDisposable
 
     /// <summary>Records a failure: invalidates the connection if the error means it can't be trusted.</summary>
     /// <returns><paramref name="exception"/>, for <c>throw lease.Fail(ex)</c>-style use.</returns>
-    public Exception Fail(Exception exception)
+    internal Exception Fail(Exception exception)
     {
-        if (TransientErrors.BreaksConnection(exception))
+        if (ImapErrors.BreaksConnection(exception))
         {
             Invalidate();
         }

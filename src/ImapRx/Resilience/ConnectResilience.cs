@@ -1,29 +1,28 @@
 using System;
 using System.Threading.Tasks;
-using ImapRx.Configuration;
 using Polly;
 using Polly.Retry;
 
 namespace ImapRx.Resilience;
 
-/// <summary>Polly pipeline for opening connections: transient failures are retried with exponential backoff on the pool's clock.</summary>
+/// <summary>
+/// The Polly pipeline that opens an account's connections: the account's <see cref="RetryPolicy"/> decides what
+/// is retried and how long each wait is (Polly's own jitter is off, so there is one jitter), on the pool's clock.
+/// </summary>
 internal static class ConnectResilience
 {
-    internal static ResiliencePipeline Create(ImapAccountOptions account, TimeProvider timeProvider, Action<int, TimeSpan, Exception?>? onRetry)
+    internal static ResiliencePipeline Create(RetryPolicy policy, TimeProvider timeProvider, Action<int, TimeSpan, Exception?>? onRetry)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        if (account.MaxRetries > 0)
+        if (policy.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = account.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = account.RetryDelay,
-                MaxDelay = account.MaxRetryDelay,
+                MaxRetryAttempts = policy.MaxRetries,
 
-                // Never an authentication failure or a NO/BAD: TransientErrors decides, in one place.
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && TransientErrors.IsTransient(ex)),
+                // Never an authentication failure or a NO/BAD: ImapErrors decides, in one place.
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && policy.ShouldRetry(ex)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(policy.DelayFor(args.AttemptNumber + 1)),
                 OnRetry = args =>
                 {
                     onRetry?.Invoke(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);

@@ -4,21 +4,17 @@ using System.Reactive.Linq;
 
 namespace ImapRx.Resilience;
 
-/// <summary>Retry with exponential backoff as an Rx operator; every delay runs on the given scheduler.</summary>
-public static class ObservableRetryExtensions
+/// <summary>The account's <see cref="RetryPolicy"/> as an Rx operator; every delay runs on the given scheduler.</summary>
+internal static class ObservableRetryExtensions
 {
     /// <summary>
-    /// Resubscribes to <paramref name="source"/> after a failure that <see cref="BackoffOptions.ShouldRetry"/>
-    /// accepts, waiting <see cref="BackoffOptions.DelayFor"/> on <paramref name="scheduler"/> first.
-    /// After <see cref="BackoffOptions.MaxRetries"/> retries the last error is passed on.
+    /// Resubscribes to <paramref name="source"/> after a failure that <see cref="RetryPolicy.ShouldRetry"/>
+    /// accepts, waiting <see cref="RetryPolicy.DelayFor"/> on <paramref name="scheduler"/> first.
+    /// After <see cref="RetryPolicy.MaxRetries"/> retries the last error is passed on.
     /// </summary>
-    /// <param name="source">The sequence to resubscribe to.</param>
-    /// <param name="options">Attempts, delays, jitter and which errors count as transient.</param>
-    /// <param name="scheduler">Where the delays run; a TestScheduler in tests.</param>
-    /// <param name="onRetry">Called before each wait with the attempt number, the delay and the error.</param>
-    public static IObservable<T> RetryWithBackoff<T>(
+    internal static IObservable<T> RetryWith<T>(
         this IObservable<T> source,
-        BackoffOptions options,
+        RetryPolicy policy,
         IScheduler scheduler,
         Action<int, TimeSpan, Exception>? onRetry = null)
     {
@@ -27,9 +23,9 @@ public static class ObservableRetryExtensions
             throw new ArgumentNullException(nameof(source));
         }
 
-        if (options is null)
+        if (policy is null)
         {
-            throw new ArgumentNullException(nameof(options));
+            throw new ArgumentNullException(nameof(policy));
         }
 
         if (scheduler is null)
@@ -44,13 +40,13 @@ public static class ObservableRetryExtensions
 
             IObservable<T> Retry(Exception error)
             {
-                if (attempt >= options.MaxRetries || !options.ShouldRetry(error))
+                if (attempt >= policy.MaxRetries || !policy.ShouldRetry(error))
                 {
                     return Observable.Throw<T>(error);
                 }
 
                 attempt++;
-                var delay = options.DelayFor(attempt);
+                var delay = policy.DelayFor(attempt);
                 onRetry?.Invoke(attempt, delay, error);
                 return Observable.Timer(delay, scheduler)
                     .SelectMany(_ => source)

@@ -8,13 +8,13 @@ namespace ImapRx.Resilience;
 /// A <see cref="TimeProvider"/> whose clock and timers are an Rx <see cref="IScheduler"/>, so Polly's delays run on
 /// the same (possibly virtual) clock as every Rx operator in ImapRx.
 /// </summary>
-public sealed class SchedulerTimeProvider : TimeProvider
+internal sealed class SchedulerTimeProvider : TimeProvider
 {
     /// <summary>Wraps <paramref name="scheduler"/>.</summary>
-    public SchedulerTimeProvider(IScheduler scheduler) => Scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
+    internal SchedulerTimeProvider(IScheduler scheduler) => Scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
 
     /// <summary>The scheduler behind this clock.</summary>
-    public IScheduler Scheduler { get; }
+    internal IScheduler Scheduler { get; }
 
     /// <inheritdoc/>
     public override DateTimeOffset GetUtcNow() => Scheduler.Now.ToUniversalTime();

@@ -46,7 +46,7 @@ public sealed class ImapSearchCriteria
     public bool RequiresResolution => SequenceSets.Count > 0;
 
     /// <summary>The message sequence sets in the order they appear in the string; empty for most strings.</summary>
-    public IReadOnlyList<ImapSequenceSet> SequenceSets { get; }
+    internal IReadOnlyList<ImapSequenceSet> SequenceSets { get; }
 
     /// <summary>The typed query, ready to run.</summary>
     /// <exception cref="InvalidOperationException">
@@ -77,7 +77,7 @@ public sealed class ImapSearchCriteria
     /// <returns>The query to run; <see cref="Query"/> itself when nothing needs resolving.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="resolveSequenceSet"/> is null.</exception>
     /// <exception cref="InvalidOperationException"><paramref name="resolveSequenceSet"/> returned null.</exception>
-    public SearchQuery Resolve(Func<ImapSequenceSet, IList<UniqueId>> resolveSequenceSet)
+    internal SearchQuery Resolve(Func<ImapSequenceSet, IList<UniqueId>> resolveSequenceSet)
     {
         if (resolveSequenceSet is null)
         {

@@ -15,7 +15,7 @@ namespace ImapRx.Search;
 /// <see cref="ImapSearchCriteria.Resolve"/>. <c>*</c> is the last message (sequence number equal
 /// to the message count); as in IMAP, <c>a:b</c> and <c>b:a</c> are the same range.
 /// </remarks>
-public sealed class ImapSequenceSet
+internal sealed class ImapSequenceSet
 {
     /// <summary>Marks <c>*</c> in <see cref="_bounds"/>; 0 can never be a sequence number.</summary>
     internal const uint Star = 0;
@@ -42,7 +42,7 @@ public sealed class ImapSequenceSet
     /// as they do in a server-side SEARCH).
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="messageCount"/> is negative.</exception>
-    public IList<int> ToIndexes(int messageCount)
+    internal IList<int> ToIndexes(int messageCount)
     {
         if (messageCount < 0)
         {

@@ -29,7 +29,6 @@ internal static class WatchLoop
         Action<WatchReconnecting> reconnecting,
         CancellationToken cancellationToken)
     {
-        var backoff = BackoffOptions.FromAccount(client.Account);
         var attempt = 0;
         while (true)
         {
@@ -38,18 +37,25 @@ internal static class WatchLoop
             {
                 await runConnected(() => attempt = 0, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsRecoverable(ex))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                var error = ImapErrors.Translate(ex);
+                if (!ImapErrors.IsRecoverableForWatch(error) || (options.MaxReconnectAttempts is { } limit && attempt + 1 > limit))
+                {
+                    if (ReferenceEquals(error, ex))
+                    {
+                        throw;
+                    }
+
+                    throw error;
+                }
+
                 lost();
                 attempt++;
-                if (options.MaxReconnectAttempts is { } limit && attempt > limit)
-                {
-                    throw;
-                }
 
                 // The timer is running before the event is out, so whoever reacts to the event (a test
                 // advancing virtual time, say) can rely on the reconnect being scheduled.
-                var delay = backoff.DelayFor(attempt);
+                var delay = client.Retry.DelayFor(attempt);
                 var sleep = Observable.Timer(delay, client.Scheduler).ToTask(cancellationToken);
                 reconnecting(new WatchReconnecting { Attempt = attempt, Delay = delay, Reason = $"{ex.GetType().Name}: {ex.Message}" });
                 await sleep.ConfigureAwait(false);
@@ -109,14 +115,6 @@ internal static class WatchLoop
             publishStop(null);
         }
     }
-
-    /// <summary>
-    /// Transient failures, and a connect whose own retries ran out on a transient failure: a watch is meant
-    /// to outlive an outage, so it keeps its own backoff going where a one-shot operation would give up.
-    /// </summary>
-    private static bool IsRecoverable(Exception exception)
-        => TransientErrors.IsTransient(exception)
-            || (exception is ImapConnectException { InnerException: { } inner } && TransientErrors.IsTransient(inner));
 
     private static Task WhenCancelled(CancellationToken token)
     {

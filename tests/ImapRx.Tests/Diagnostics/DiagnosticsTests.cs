@@ -66,7 +66,7 @@ public sealed class DiagnosticsTests(DovecotFixture fixture)
                 await client.GetFoldersAsync();
                 await client.SearchAsync("INBOX", "UNSEEN");
                 var bad = new ImapRxClient(new ImapAccountOptions(fixture.Server.Host, user.Name, ImapCredential.FromPassword("not-" + user.Password)) { Port = fixture.Server.TlsPort, TrustedCertificateAuthorities = new[] { fixture.Server.CaCertificate } }, pool);
-                await Assert.ThrowsAsync<MailKit.Security.AuthenticationException>(() => bad.GetFoldersAsync());
+                await Assert.ThrowsAsync<ImapAuthenticationException>(() => bad.GetFoldersAsync());
             }
 
             await pool.DisposeAsync();

@@ -82,7 +82,7 @@ public sealed class OAuth2RefreshTests
         await using var pool = new ImapConnectionPool();
         var account = new ImapAccountOptions("127.0.0.1", "ann@example.com", credential) { Port = server.Port, Encryption = ImapEncryption.None };
 
-        var error = await Assert.ThrowsAsync<MailKit.Security.AuthenticationException>(async () => await pool.LeaseAsync(account));
+        var error = await Assert.ThrowsAsync<ImapAuthenticationException>(async () => await pool.LeaseAsync(account));
 
         Assert.DoesNotContain("second", error.ToString());
         Assert.Equal(new[] { "first", "second" }, server.TokensSeen);

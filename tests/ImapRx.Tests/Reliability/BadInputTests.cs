@@ -92,10 +92,11 @@ public sealed class BadInputTests(DovecotFixture fixture)
                 Assert.False(string.IsNullOrWhiteSpace(ex.Message), Show(criteria));
                 refused++;
             }
-            catch (MailKit.Net.Imap.ImapCommandException ex) when (ex.Response == MailKit.Net.Imap.ImapCommandResponse.Bad)
+            catch (ImapCommandFailedException ex) when (ex.IsBad)
             {
                 // Well-formed for us, refused by the server (Dovecot: "Too long argument"): a clear, typed error.
-                Assert.Contains("SEARCH", ex.Message, StringComparison.Ordinal);
+                Assert.Contains("Search in 'INBOX'", ex.Message, StringComparison.Ordinal);
+                Assert.False(ex.BreaksConnection);
                 serverRefused++;
             }
         }

@@ -51,7 +51,7 @@ public sealed class SecretsTests
                 TrustedCertificateAuthorities = new[] { server.CaCertificate },
             };
             await using var bad = new ImapRxClient(wrong, pool);
-            var error = await Assert.ThrowsAsync<MailKit.Security.AuthenticationException>(async () => await bad.Folders().ToList());
+            var error = await Assert.ThrowsAsync<ImapAuthenticationException>(async () => await bad.Folders().ToList());
             seen.Add(error.ToString());
             seen.Add(account.ToString()!);
             seen.Add(account.Credential.ToString()!);

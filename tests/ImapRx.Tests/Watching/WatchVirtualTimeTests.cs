@@ -82,7 +82,7 @@ public sealed class WatchVirtualTimeTests(DovecotFixture fixture)
 
         rig.Proxy.RefuseConnections(true);
         rig.Proxy.CutAll();
-        var jitter = new BackoffOptions().Jitter;
+        var jitter = new RetryPolicy().Jitter;
         var nominal = new[] { 1.0, 2, 4, 4, 4 }; // RetryDelay 1 s doubling, capped at MaxRetryDelay 4 s
         var elapsed = TimeSpan.Zero;
         for (var attempt = 1; attempt <= nominal.Length; attempt++)

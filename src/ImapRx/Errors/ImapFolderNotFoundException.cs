@@ -3,11 +3,11 @@ using System;
 namespace ImapRx;
 
 /// <summary>The named folder does not exist on the server (the spec returned an empty list; we say so).</summary>
-public sealed class ImapFolderNotFoundException : Exception
+public sealed class ImapFolderNotFoundException : ImapRxException
 {
     /// <summary>Creates the exception.</summary>
     public ImapFolderNotFoundException(string folder, Exception? innerException = null)
-        : base($"The folder '{folder}' does not exist on the server.", innerException)
+        : base(ImapErrorKind.FolderNotFound, $"The folder '{folder}' does not exist on the server.", innerException)
     {
         Folder = folder;
     }

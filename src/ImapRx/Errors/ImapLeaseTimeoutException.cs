@@ -1,14 +1,14 @@
 using System;
 
-namespace ImapRx.Pooling;
+namespace ImapRx;
 
 /// <summary>No connection to the account became free within the lease timeout.</summary>
-public sealed class ImapLeaseTimeoutException : TimeoutException
+public sealed class ImapLeaseTimeoutException : ImapRxException
 {
     /// <summary>Creates the exception.</summary>
     public ImapLeaseTimeoutException(string accountKey, TimeSpan waited, int maxConnections)
-        : base($"No connection to {accountKey} became free within {waited.TotalSeconds:0.###} s " +
-               $"(all {maxConnections} in use). Release leases sooner, raise MaxConnections or LeaseTimeout.")
+        : base(ImapErrorKind.LeaseTimeout, $"No connection to {accountKey} became free within {waited.TotalSeconds:0.###} s " +
+               $"(all {maxConnections} in use). Release leases sooner, raise MaxConnections or LeaseTimeout.", null)
     {
         AccountKey = accountKey;
         Waited = waited;

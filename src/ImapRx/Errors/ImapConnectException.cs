@@ -1,13 +1,13 @@
 using System;
 
-namespace ImapRx.Pooling;
+namespace ImapRx;
 
 /// <summary>The server could not be reached after every retry (refused, timed out, DNS failure, dropped).</summary>
-public sealed class ImapConnectException : Exception
+public sealed class ImapConnectException : ImapRxException
 {
     /// <summary>Creates the exception.</summary>
     public ImapConnectException(string host, int port, int attempts, Exception innerException)
-        : base($"Could not connect to {host}:{port} after {attempts} attempt(s): {innerException.Message}", innerException)
+        : base(ImapErrorKind.ConnectFailed, $"Could not connect to {host}:{port} after {attempts} attempt(s): {innerException.Message}", innerException)
     {
         Host = host;
         Port = port;

@@ -5,17 +5,17 @@ using Microsoft.Reactive.Testing;
 
 namespace ImapRx.Tests.Resilience;
 
-public sealed class RetryWithBackoffTests : ReactiveTest
+public sealed class RetryWithTests : ReactiveTest
 {
-    private static readonly BackoffOptions Exact = new() { MaxRetries = 3, InitialDelay = TimeSpan.FromTicks(100), MaxDelay = TimeSpan.FromTicks(250), Jitter = 0 };
+    private static readonly RetryPolicy Exact = new() { MaxRetries = 3, InitialDelay = TimeSpan.FromTicks(100), MaxDelay = TimeSpan.FromTicks(250), Jitter = 0 };
 
     [Fact]
-    public void RetryWithBackoff_TransientFailures_ResubscribesAtExponentialCappedDelays()
+    public void RetryWith_TransientFailures_ResubscribesAtExponentialCappedDelays()
     {
         var scheduler = new TestScheduler();
         var source = scheduler.CreateColdObservable(OnNext(10, 1), OnError<int>(20, new IOException("dropped")));
 
-        var results = scheduler.Start(() => source.RetryWithBackoff(Exact, scheduler), created: 0, subscribed: 200, disposed: 5000);
+        var results = scheduler.Start(() => source.RetryWith(Exact, scheduler), created: 0, subscribed: 200, disposed: 5000);
 
         // Fail at 220 -> wait 100 -> resubscribe 320; fail 340 -> wait 200 -> 540; fail 560 -> wait 250 (cap) -> 810; fail 830: retries spent.
         Assert.Equal(new long[] { 200, 320, 540, 810 }, source.Subscriptions.Select(s => s.Subscribe));
@@ -26,33 +26,33 @@ public sealed class RetryWithBackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void RetryWithBackoff_AuthenticationFailure_IsNeverRetried()
+    public void RetryWith_AuthenticationFailure_IsNeverRetried()
     {
         var scheduler = new TestScheduler();
         var source = scheduler.CreateColdObservable(OnError<int>(5, new AuthenticationException("bad password")));
 
-        var results = scheduler.Start(() => source.RetryWithBackoff(Exact, scheduler), created: 0, subscribed: 100, disposed: 5000);
+        var results = scheduler.Start(() => source.RetryWith(Exact, scheduler), created: 0, subscribed: 100, disposed: 5000);
 
         Assert.Single(source.Subscriptions);
         Assert.Equal(105, Assert.Single(results.Messages).Time);
     }
 
     [Fact]
-    public void RetryWithBackoff_DisposedWhileWaiting_NeverResubscribes()
+    public void RetryWith_DisposedWhileWaiting_NeverResubscribes()
     {
         var scheduler = new TestScheduler();
         var source = scheduler.CreateColdObservable(OnError<int>(10, new TimeoutException()));
 
-        scheduler.Start(() => source.RetryWithBackoff(Exact, scheduler), created: 0, subscribed: 100, disposed: 150);
+        scheduler.Start(() => source.RetryWith(Exact, scheduler), created: 0, subscribed: 100, disposed: 150);
 
         Assert.Single(source.Subscriptions);
     }
 
     [Fact]
-    public void BackoffOptions_Jitter_StaysWithinItsBandAndTheCap()
+    public void RetryPolicy_Jitter_StaysWithinItsBandAndTheCap()
     {
-        var low = new BackoffOptions { InitialDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromMinutes(5), Jitter = 0.2, Random = () => 0 };
-        var high = new BackoffOptions { InitialDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromSeconds(30), Jitter = 0.2, Random = () => 1 };
+        var low = new RetryPolicy { InitialDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromMinutes(5), Jitter = 0.2, Random = () => 0 };
+        var high = new RetryPolicy { InitialDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromSeconds(30), Jitter = 0.2, Random = () => 1 };
 
         Assert.Equal(TimeSpan.FromSeconds(8), low.DelayFor(1));
         Assert.Equal(TimeSpan.FromSeconds(16), low.DelayFor(2));

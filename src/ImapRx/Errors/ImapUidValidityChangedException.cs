@@ -6,11 +6,11 @@ namespace ImapRx;
 /// The folder's UIDVALIDITY changed while an operation depended on it: the UIDs it held belong to a folder
 /// that no longer exists. Start over (a <c>Sync</c> does this for you).
 /// </summary>
-public sealed class ImapUidValidityChangedException : Exception
+public sealed class ImapUidValidityChangedException : ImapRxException
 {
     /// <summary>Creates the exception.</summary>
     public ImapUidValidityChangedException(string folder, uint oldValue, uint newValue)
-        : base($"The UIDVALIDITY of '{folder}' changed from {oldValue} to {newValue}; its old UIDs are void. Start the operation again.")
+        : base(ImapErrorKind.UidValidityChanged, $"The UIDVALIDITY of '{folder}' changed from {oldValue} to {newValue}; its old UIDs are void. Start the operation again.", null)
     {
         Folder = folder;
         OldValue = oldValue;

@@ -1,30 +1,28 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Threading;
 using System.Threading.Tasks;
 using ImapRx.Fetching;
-using ImapRx.Resilience;
 using MailKit;
 
-namespace ImapRx;
+namespace ImapRx.Operations;
 
-public sealed partial class ImapRxClient
+/// <summary>
+/// Looks the UIDs up once, then fetches batch after batch with up to <see cref="FetchOptions.MaxParallelism"/>
+/// batches in flight, each on its own pooled connection with its own retries, and emits them in UID order.
+/// A batch that fails for good fails the whole stream; disposing cancels every batch in flight.
+/// </summary>
+internal static class ParallelFetch
 {
-    /// <summary>
-    /// Looks the UIDs up once, then fetches batch after batch with up to <see cref="FetchOptions.MaxParallelism"/>
-    /// batches in flight, each on its own pooled connection with its own retries, and emits them in UID order.
-    /// A batch that fails for good fails the whole stream; disposing cancels every batch in flight.
-    /// </summary>
-    private IObservable<IReadOnlyList<T>> InParallel<T>(string folder, FetchOptions options, Func<FetchOptions, IObservable<IReadOnlyList<T>>> fetchBatch)
+    internal static IObservable<IReadOnlyList<T>> Run<T>(ClientContext context, string folder, FetchOptions options, Func<FetchPlan, IObservable<IReadOnlyList<T>>> fetchBatch)
         => Observable.Create<IReadOnlyList<T>>(async (observer, cancellationToken) =>
         {
             // The connections of this fetch keep their selection from one batch to the next (a SELECT of a big
             // folder is a full mailbox open on the server); all its batches are checked against one UIDVALIDITY.
             var scope = new object();
-            var (uids, uidValidity) = await LookUpUids(folder, options, scope).ToTask(cancellationToken).ConfigureAwait(false);
+            var (uids, uidValidity) = await LookUpUids(context, folder, options, scope).ToTask(cancellationToken).ConfigureAwait(false);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var inFlight = new Queue<Task<IList<IReadOnlyList<T>>>>();
             try
@@ -37,7 +35,7 @@ public sealed partial class ImapRxClient
                     }
 
                     var batch = uids.GetRange(offset, Math.Min(options.BatchSize, uids.Count - offset));
-                    inFlight.Enqueue(fetchBatch(options.ForBatch(batch, uidValidity, scope)).ToList().ToTask(stop.Token));
+                    inFlight.Enqueue(fetchBatch(new FetchPlan(batch, uidValidity, scope)).ToList().ToTask(stop.Token));
                 }
 
                 while (inFlight.Count > 0)
@@ -56,21 +54,20 @@ public sealed partial class ImapRxClient
             }
         });
 
-    private IObservable<(List<uint> Uids, uint UidValidity)> LookUpUids(string folder, FetchOptions options, object scope)
-        => WithLease<(List<uint>, uint)>(folder, async (lease, observer, cancellationToken) =>
+    private static IObservable<(List<uint> Uids, uint UidValidity)> LookUpUids(ClientContext context, string folder, FetchOptions options, object scope)
+        => Leased.Run<(List<uint>, uint)>(context, $"the UID look-up of '{folder}'", retry: true, async (lease, observer, cancellationToken) =>
+        {
+            var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, scope, cancellationToken).ConfigureAwait(false);
+            var uids = mailFolder.Count == 0
+                ? new List<uint>()
+                : await FetchBatches.UidsAsync(mailFolder, options, options.SinceUid, cancellationToken).ConfigureAwait(false);
+            if (options.Limit is { } limit && uids.Count > limit)
             {
-                var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadOnly, scope, cancellationToken).ConfigureAwait(false);
-                var uids = mailFolder.Count == 0
-                    ? new List<uint>()
-                    : await SelectUidsAsync(mailFolder, options, options.SinceUid, cancellationToken).ConfigureAwait(false);
-                if (options.Limit is { } limit && uids.Count > limit)
-                {
-                    uids = uids.GetRange(0, limit);
-                }
+                uids = uids.GetRange(0, limit);
+            }
 
-                observer.OnNext((uids, mailFolder.UidValidity));
-            })
-            .RetryWithBackoff(BackoffOptions.FromAccount(Account), Scheduler);
+            observer.OnNext((uids, mailFolder.UidValidity));
+        });
 
     private static void Emit<T>(IObserver<IReadOnlyList<T>> observer, IList<IReadOnlyList<T>> batches)
     {
