@@ -108,14 +108,8 @@ public sealed class QuickResyncTests(DovecotFixture fixture)
         await using var proxy = new ImapRx.Sandbox.Faults.FaultProxy(fixture.Server.PlainPort);
         var wire = new WireLog();
         await using var pool = new ImapConnectionPool(new ImapPoolOptions { ProtocolLog = wire.Open });
-        var account = new ImapRx.Configuration.ImapAccountOptions(proxy.Host, user.Name, ImapRx.Configuration.ImapCredential.FromPassword(user.Password))
-        {
-            Encryption = ImapRx.Configuration.ImapEncryption.None,
-            Port = proxy.Port,
-            RetryDelay = TimeSpan.FromMilliseconds(100),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(400),
-            UseQuickResync = useQuickResync,
-        };
+        var account = WatchFaultTests.ThroughProxy(proxy, user);
+        account.UseQuickResync = useQuickResync;
         await using var client = new ImapRxClient(account, pool);
         var events = new WatchTests.EventLog();
         using var subscription = client.Watch("INBOX").Subscribe(events.Add, events.Fail);
