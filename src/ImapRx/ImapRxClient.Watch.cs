@@ -1,8 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Reactive.Linq;
+using System.Threading;
 using ImapRx.Model;
 using ImapRx.Watching;
 
@@ -10,27 +9,26 @@ namespace ImapRx;
 
 public sealed partial class ImapRxClient
 {
-    private readonly ConcurrentDictionary<string, SharedObservable> _watches = new(StringComparer.Ordinal);
-    private volatile bool _notifyUnavailable;
+    private WatchRegistry? _watchRegistry;
+
+    private WatchRegistry Watches => LazyInitializer.EnsureInitialized(ref _watchRegistry, () => new WatchRegistry(Context))!;
 
     /// <summary>
     /// HOT and shared: changes to <paramref name="folder"/> as they happen (IDLE; polling on servers without it).
     /// Every subscriber with the same folder and options shares one dedicated server connection, opened by the
     /// first subscriber and closed when the last one leaves. IDLE is restarted every idle timeout; a dropped
     /// connection is re-established with backoff and what changed in between is emitted once, in order, before
-    /// live events continue (<see cref="WatchResumed"/> marks the end of the gap). A subscriber that joins a running
-    /// watch first receives its current status (the live <see cref="WatchConnected"/> and the latest
-    /// <see cref="WatchIdling"/>, <see cref="WatchReconnecting"/> or <see cref="WatchResumed"/>), then live events.
+    /// live events continue (<see cref="WatchResumed"/> marks the end of the gap): with QRESYNC where the connection
+    /// has it, and a flag change only for a message reported before whose flags really differ from what was
+    /// reported last. A subscriber that joins a running watch first receives its current status (the live
+    /// <see cref="WatchConnected"/> and the latest <see cref="WatchIdling"/>, <see cref="WatchReconnecting"/> or
+    /// <see cref="WatchResumed"/>), then live events.
     /// </summary>
     public IObservable<MailboxEvent> Watch(string folder, WatchOptions? options = null)
     {
         CheckFolderName(folder);
         ThrowIfDisposed();
-        options ??= WatchOptions.Default;
-        var watchOptions = options;
-        return _watches.GetOrAdd(options.Key(folder), _ => new SharedObservable(
-            Observable.Create<MailboxEvent>((observer, cancellationToken) =>
-                new FolderWatcher(Context, folder, watchOptions).RunAsync(observer, cancellationToken))));
+        return Watches.Folder(folder, options ?? WatchOptions.Default);
     }
 
     /// <summary>
@@ -57,33 +55,6 @@ public sealed partial class ImapRxClient
         }
 
         ThrowIfDisposed();
-        var names = folders.Distinct(StringComparer.Ordinal).ToList();
-        options ??= WatchOptions.Default;
-        if (names.Count == 1)
-        {
-            return Watch(names[0], options);
-        }
-
-        var watchOptions = options;
-        IObservable<MailboxEvent> OnePerFolder() => names.Select(f => Watch(f, watchOptions)).Merge();
-        if (!options.UseNotify || _notifyUnavailable)
-        {
-            return OnePerFolder();
-        }
-
-        var key = options.Key(string.Join("\u0002", names.OrderBy(n => n, StringComparer.Ordinal))) + "\u0001notify";
-        return _watches.GetOrAdd(key, _ => new SharedObservable(
-            Observable.Create<MailboxEvent>(async (observer, cancellationToken) =>
-            {
-                try
-                {
-                    await new NotifyWatcher(Context, names, watchOptions).RunAsync(observer, cancellationToken).ConfigureAwait(false);
-                }
-                catch (NotifyUnavailableException ex)
-                {
-                    _notifyUnavailable |= ex.ServerHasNoNotify;
-                    await OnePerFolder().ForEachAsync(observer.OnNext, cancellationToken).ConfigureAwait(false);
-                }
-            })));
+        return Watches.Folders(folders.Distinct(StringComparer.Ordinal).ToList(), options ?? WatchOptions.Default);
     }
 }

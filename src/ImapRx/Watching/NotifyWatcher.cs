@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImapRx.Mailbox;
 using ImapRx.Model;
 using ImapRx.Pooling;
 using MailKit;
@@ -13,48 +14,51 @@ namespace ImapRx.Watching;
 /// <summary>
 /// Several folders on ONE connection with NOTIFY (RFC 5465): the server reports changes to every watched folder
 /// (STATUS for the others, EXISTS/EXPUNGE/FETCH for the selected one) while the connection IDLEs; a folder that
-/// changed is examined and brought up to date with the same bookkeeping a single-folder watch uses, so arrivals,
+/// changed is examined and brought up to date through its folder ledger, as a single-folder watch is, so arrivals,
 /// expunges and flag changes are emitted once, in order, per folder.
 /// </summary>
 internal sealed class NotifyWatcher
 {
     private static readonly IList<ImapEvent> Events = new ImapEvent[] { new ImapEvent.MessageNew(), ImapEvent.MessageExpunge, ImapEvent.FlagChange };
 
-    private readonly ClientContext _client;
+    private readonly ClientContext _context;
     private readonly WatchOptions _options;
     private readonly IReadOnlyList<string> _names;
-    private readonly Dictionary<string, FolderWatcher> _folders;
 
-    internal NotifyWatcher(ClientContext client, IReadOnlyList<string> names, WatchOptions options)
+    internal NotifyWatcher(ClientContext context, IReadOnlyList<string> names, WatchOptions options)
     {
-        _client = client;
+        _context = context;
         _names = names;
         _options = options;
-        _folders = names.ToDictionary(n => n, n => new FolderWatcher(client, n, options), StringComparer.Ordinal);
     }
 
     internal Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
-        => WatchLoop.RunWithReconnectsAsync(
-            _client,
+    {
+        var watched = _names.ToDictionary(n => n, n => new WatchedFolder(n, _options, _context.Scheduler, observer), StringComparer.Ordinal);
+        return WatchLoop.RunWithReconnectsAsync(
+            _context,
             _options,
-            (resynchronised, ct) => RunConnectedAsync(observer, resynchronised, ct),
+            (resynchronised, ct) => RunConnectedAsync(watched, resynchronised, ct),
             () =>
             {
-                foreach (var folder in _folders.Values)
+                foreach (var folder in watched.Values)
                 {
                     folder.MarkLost();
                 }
             },
-            reconnecting => Broadcast(observer, reconnecting),
+            reconnecting => Broadcast(watched, reconnecting),
             cancellationToken);
+    }
 
-    private async Task RunConnectedAsync(IObserver<MailboxEvent> observer, Action resynchronised, CancellationToken cancellationToken)
+    private async Task RunConnectedAsync(Dictionary<string, WatchedFolder> watched, Action resynchronised, CancellationToken cancellationToken)
     {
-        await using var lease = await _client.Pool.LeaseForIdleAsync(_client.Account, cancellationToken).ConfigureAwait(false);
+        await using var lease = await _context.Pool.LeaseForIdleAsync(_context.Account, cancellationToken).ConfigureAwait(false);
         if (!lease.Client.Capabilities.HasFlag(ImapCapabilities.Notify))
         {
             throw new NotifyUnavailableException();
         }
+
+        var quickResync = _context.Account.UseQuickResync && lease.Client.Capabilities.HasFlag(ImapCapabilities.QuickResync);
 
         var folders = new List<(IMailFolder Folder, string Name)>();
         var touched = new Dictionary<IMailFolder, bool>();
@@ -82,21 +86,24 @@ internal sealed class NotifyWatcher
             return result;
         }
 
-        // EXAMINE the folder and emit what changed since we last looked (the reconnect gap logic serves both).
-        // Other folders are then UNSELECTed, so they are reported by STATUS; the snapshot is taken after that,
-        // because MailKit resets a closed folder's HIGHESTMODSEQ and only a later STATUS moves the values again.
-        // The first folder stays selected, since IDLE needs a selected folder; everything said about it while
-        // selected counts as news.
-        async Task BringUpToDateAsync(IMailFolder folder, string name, bool stay, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+        // EXAMINE the folder (with QRESYNC where the connection has it) and let its ledger emit what changed since
+        // we last looked (the reconnect gap fill is the same resynchronisation). Other folders are then UNSELECTed,
+        // so they are reported by STATUS; the snapshot is taken after that, because MailKit resets a closed folder's
+        // HIGHESTMODSEQ and only a later STATUS moves the values again. The first folder stays selected, since IDLE
+        // needs a selected folder; everything said about it while selected counts as news.
+        async Task BringUpToDateAsync(IMailFolder folder, string name, bool stay, CancellationToken cancellationToken)
         {
-            if (!folder.IsOpen)
+            if (folder.IsOpen)
             {
-                await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-                touched.Remove(folder); // what the EXAMINE itself said
+                examining = folder;
             }
 
-            examining = folder;
-            await _folders[name].SynchronizeAsync(folder, observer, cancellationToken).ConfigureAwait(false);
+            var opener = new FolderMailboxOpener(folder, quickResync, () =>
+            {
+                touched.Remove(folder); // what the EXAMINE itself said
+                examining = folder;
+            });
+            await watched[name].ResynchronizeAsync(opener, cancellationToken).ConfigureAwait(false);
             if (!stay)
             {
                 await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
@@ -105,18 +112,18 @@ internal sealed class NotifyWatcher
             }
         }
 
-        async Task BringUpToDateAllAsync(IEnumerable<(IMailFolder Folder, string Name)> work, IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+        async Task BringUpToDateAllAsync(IEnumerable<(IMailFolder Folder, string Name)> work, CancellationToken cancellationToken)
         {
             var home = folders[0];
             foreach (var (folder, name) in work)
             {
                 if (!ReferenceEquals(folder, home.Folder))
                 {
-                    await BringUpToDateAsync(folder, name, stay: false, observer, cancellationToken).ConfigureAwait(false);
+                    await BringUpToDateAsync(folder, name, stay: false, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            await BringUpToDateAsync(home.Folder, home.Name, stay: true, observer, cancellationToken).ConfigureAwait(false);
+            await BringUpToDateAsync(home.Folder, home.Name, stay: true, cancellationToken).ConfigureAwait(false);
         }
 
         var subscriptions = new System.Reactive.Disposables.CompositeDisposable();
@@ -140,8 +147,8 @@ internal sealed class NotifyWatcher
                 throw new NotifyUnavailableException(ex);
             }
 
-            Broadcast(observer, new WatchConnected { ConnectionId = lease.ConnectionId });
-            await BringUpToDateAllAsync(folders, observer, cancellationToken).ConfigureAwait(false);
+            Broadcast(watched, new WatchConnected { ConnectionId = lease.ConnectionId });
+            await BringUpToDateAllAsync(folders, cancellationToken).ConfigureAwait(false);
             resynchronised();
             while (true)
             {
@@ -149,17 +156,17 @@ internal sealed class NotifyWatcher
                 var work = Changed();
                 if (work.Count > 0)
                 {
-                    await BringUpToDateAllAsync(work, observer, cancellationToken).ConfigureAwait(false);
+                    await BringUpToDateAllAsync(work, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 await WatchLoop.WaitForChangesAsync(
-                    _client,
+                    _context,
                     lease,
                     _options,
                     $"{folders.Count} folders (NOTIFY)",
                     stop => idleStop = stop,
-                    polling => Broadcast(observer, new WatchIdling { IsPolling = polling }),
+                    polling => Broadcast(watched, new WatchIdling { IsPolling = polling }),
                     cancellationToken).ConfigureAwait(false);
             }
         }
@@ -205,11 +212,11 @@ internal sealed class NotifyWatcher
         => !client.SharedNamespaces.Concat(client.OtherNamespaces)
             .Any(ns => ns.Path.Length > 0 && folder.FullName.StartsWith(ns.Path, StringComparison.Ordinal));
 
-    private void Broadcast(IObserver<MailboxEvent> observer, MailboxEvent value)
+    private static void Broadcast(Dictionary<string, WatchedFolder> watched, MailboxEvent value)
     {
-        foreach (var folder in _folders.Values)
+        foreach (var folder in watched.Values)
         {
-            folder.Status(observer, value);
+            folder.Status(value);
         }
     }
 

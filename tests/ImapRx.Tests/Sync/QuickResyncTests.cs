@@ -96,6 +96,51 @@ public sealed class QuickResyncTests(DovecotFixture fixture)
         Assert.Equal(new[] { uids[5].Id + 1 }, events.ArrivedUids());
     }
 
+    [DovecotTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Watch_ReconnectAfterChanges_GapFilledByQuickResyncWhereEnabled(bool useQuickResync)
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var other = await SandboxClient.ConnectAsync(fixture.Server, user);
+        var generator = new CorpusGenerator(62);
+        var uids = await AppendSmallAsync(other, generator, 4);
+        await using var proxy = new ImapRx.Sandbox.Faults.FaultProxy(fixture.Server.PlainPort);
+        var wire = new WireLog();
+        await using var pool = new ImapConnectionPool(new ImapPoolOptions { ProtocolLog = wire.Open });
+        var account = WatchFaultTests.ThroughProxy(proxy, user);
+        account.UseQuickResync = useQuickResync;
+        await using var client = new ImapRxClient(account, pool);
+        var events = new WatchTests.EventLog();
+        using var subscription = client.Watch("INBOX").Subscribe(events.Add, events.Fail);
+        await events.WaitForAsync<WatchIdling>(1);
+
+        proxy.RefuseConnections(true);
+        proxy.CutAll();
+        await events.WaitForAsync<WatchReconnecting>(1);
+        await other.AddFlagsAsync("INBOX", new[] { uids[1] }, MessageFlags.Answered);
+        await other.ExpungeAsync("INBOX", new[] { uids[2] });
+        var arrived = await other.AppendAsync("INBOX", generator.CreateSmallMessage(9));
+        proxy.RefuseConnections(false);
+        var resumed = (await events.WaitForAsync<WatchResumed>(1))[0];
+
+        Assert.Equal((1, 1, 1), (resumed.Arrived, resumed.Expunged, resumed.FlagChanges));
+        Assert.Equal(uids[1].Id, Assert.Single(events.Of<FlagsChanged>()).Uid);
+        Assert.Equal(new[] { uids[2].Id }, Assert.Single(events.Of<MessagesExpunged>()).Uids);
+        Assert.Equal(new[] { arrived.Id }, events.ArrivedUids());
+        var text = wire.ToString();
+        if (useQuickResync)
+        {
+            Assert.Contains("EXAMINE INBOX (QRESYNC (", text);
+            Assert.DoesNotContain("CHANGEDSINCE", text);
+        }
+        else
+        {
+            Assert.DoesNotContain("(QRESYNC", text);
+            Assert.Contains("CHANGEDSINCE", text);
+        }
+    }
+
     private static async Task<List<UniqueId>> AppendSmallAsync(SandboxClient other, CorpusGenerator generator, int count)
     {
         var uids = new List<UniqueId>();

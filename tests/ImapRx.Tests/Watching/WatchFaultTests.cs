@@ -132,7 +132,8 @@ public sealed class WatchFaultTests(DovecotFixture fixture)
         return live;
     }
 
-    private static ImapAccountOptions ThroughProxy(FaultProxy proxy, SandboxUser user)
+    /// <summary>Account options for the user through the proxy, with fast reconnects.</summary>
+    internal static ImapAccountOptions ThroughProxy(FaultProxy proxy, SandboxUser user)
         => new(proxy.Host, user.Name, ImapCredential.FromPassword(user.Password))
         {
             Encryption = ImapEncryption.None,

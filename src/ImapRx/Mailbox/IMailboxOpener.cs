@@ -1,0 +1,25 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using MailKit;
+
+namespace ImapRx.Mailbox;
+
+/// <summary>How a resynchronisation gets its folder open read-only: plainly, or with QRESYNC data.</summary>
+internal interface IMailboxOpener
+{
+    /// <summary>The connection has QRESYNC enabled and the folder may be (re)opened with it.</summary>
+    bool CanQuickResync { get; }
+
+    /// <summary>EXAMINE the folder, or take it as it is when it is already open.</summary>
+    Task<IMailFolder> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// EXAMINE the folder with QRESYNC (RFC 7162 §3.2.5): while this runs the folder raises MessagesVanished for the
+    /// known UIDs that are gone and MessageFlagsChanged for every message changed since <paramref name="highestModSeq"/>.
+    /// </summary>
+    Task OpenWithQuickResyncAsync(IMailFolder folder, uint uidValidity, ulong highestModSeq, IList<UniqueId> knownUids, CancellationToken cancellationToken);
+
+    /// <summary>The folder object events are raised on, not yet opened by this resynchronisation.</summary>
+    Task<IMailFolder> GetAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reactive.Linq;
+using ImapRx.Model;
+
+namespace ImapRx.Watching;
+
+/// <summary>
+/// The client's running watches, one shared hot stream per folder (or set of folders) and options: a per-folder
+/// watch on its own IDLE connection, or a NOTIFY watch of several folders on one connection that falls back to
+/// per-folder watches from this registry (never through the client) where the server cannot NOTIFY.
+/// </summary>
+internal sealed class WatchRegistry
+{
+    private readonly ClientContext _context;
+    private readonly ConcurrentDictionary<string, SharedObservable> _watches = new(StringComparer.Ordinal);
+    private volatile bool _notifyUnavailable;
+
+    internal WatchRegistry(ClientContext context) => _context = context;
+
+    /// <summary>The shared watch of one folder.</summary>
+    internal IObservable<MailboxEvent> Folder(string folder, WatchOptions options)
+        => _watches.GetOrAdd(options.Key(folder), _ => new SharedObservable(
+            Observable.Create<MailboxEvent>((observer, cancellationToken) =>
+                new FolderWatcher(_context, folder, options).RunAsync(observer, cancellationToken))));
+
+    /// <summary>The shared watch of several distinct folders: NOTIFY where allowed, else one per folder, merged.</summary>
+    internal IObservable<MailboxEvent> Folders(IReadOnlyList<string> names, WatchOptions options)
+    {
+        if (names.Count == 1)
+        {
+            return Folder(names[0], options);
+        }
+
+        IObservable<MailboxEvent> OnePerFolder() => names.Select(f => Folder(f, options)).Merge();
+        if (!options.UseNotify || _notifyUnavailable)
+        {
+            return OnePerFolder();
+        }
+
+        var key = options.Key(string.Join("\u0002", names.OrderBy(n => n, StringComparer.Ordinal))) + "\u0001notify";
+        return _watches.GetOrAdd(key, _ => new SharedObservable(
+            Observable.Create<MailboxEvent>(async (observer, cancellationToken) =>
+            {
+                try
+                {
+                    await new NotifyWatcher(_context, names, options).RunAsync(observer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NotifyUnavailableException ex)
+                {
+                    _notifyUnavailable |= ex.ServerHasNoNotify;
+                    await OnePerFolder().ForEachAsync(observer.OnNext, cancellationToken).ConfigureAwait(false);
+                }
+            })));
+    }
+}
