@@ -27,6 +27,9 @@ public sealed partial class ImapRxClient
 
         options ??= new SyncOptions();
         var operation = new SyncOperation(Context, folder, store, options.Key ?? $"{Account.AccountKey}/{folder}", options.IncludeSummaries, options.BatchSize);
-        return WithLease<MailboxEvent>(folder, operation.RunAsync);
+        ThrowIfDisposed();
+
+        // Not retried: a re-run starts again from the last saved checkpoint, which the caller does by resubscribing.
+        return Operations.Leased.Run<MailboxEvent>(Context, $"Sync of '{folder}'", retry: false, operation.RunAsync);
     }
 }

@@ -60,14 +60,6 @@ public sealed partial class ImapRxClient : IImapRxClient
         }
     }
 
-    /// <summary>Runs work on a leased connection per subscription (see <see cref="Operations.Leased"/>); no retry here.</summary>
-    internal IObservable<T> WithLease<T>(string? folder, Func<ImapLease, IObserver<T>, CancellationToken, Task> work)
-        => Observable.Defer(() =>
-        {
-            ThrowIfDisposed();
-            return Operations.Leased.Run(Context, folder is null ? "the operation" : $"the operation on '{folder}'", retry: false, work);
-        });
-
     private void ThrowIfDisposed()
     {
         if (Volatile.Read(ref _disposed) != 0)

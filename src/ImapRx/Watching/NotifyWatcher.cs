@@ -141,7 +141,7 @@ internal sealed class NotifyWatcher
             {
                 await lease.Client.NotifyAsync(false, EventGroups(lease.Client, folders), cancellationToken).ConfigureAwait(false);
             }
-            catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+            catch (Exception ex) when (ImapErrors.IsNo(ex))
             {
                 // A server that refuses this NOTIFY (a limit we did not foresee) still gets watched: one IDLE per folder.
                 throw new NotifyUnavailableException(ex);
