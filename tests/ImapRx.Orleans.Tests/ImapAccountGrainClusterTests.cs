@@ -44,18 +44,28 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
     public async Task Cluster_SiloKilledWhileMailArrives_EveryMessageReachesTheHandlerAndAccountsResumeElsewhere()
     {
         const int accountCount = 50, seeded = 2, rounds = 6, killBeforeRound = 2;
+        var phase = Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            output.WriteLine($"{name}: {phase.Elapsed.TotalSeconds:F1} s");
+            phase.Restart();
+        }
+
         var cluster = await StartClusterAsync(silos: 3);
+        Phase("cluster started");
         try
         {
             var context = ClusterContext.Current;
             var users = await CreateAccountsAsync(context, accountCount);
-            var writer = new MaildirWriter(Server);
-            await ForEachAsync(users, u => writer.WriteAsync(u, Inbox, Enumerable.Range(0, seeded).Select(_generator.CreateSmallMessage)));
+            Phase("users created");
+            Deliver(users, Enumerable.Range(0, seeded));
+            Phase("seeded");
 
             await using var sampler = new ConnectionSampler(Server, users.Select(u => u.Name));
             await Task.WhenAll(users.Select(u => Grain(cluster, u).StartAsync(new[] { Inbox })));
             var statuses = await Task.WhenAll(users.Select(u => Grain(cluster, u).GetStatusAsync()));
             Assert.All(statuses, s => Assert.True(s.Running));
+            Phase("grains started");
 
             // The primary silo holds the test cluster's membership table; kill the busiest of the others.
             var victim = cluster.Silos.Skip(1).OrderByDescending(s => statuses.Count(st => st.Silo == s.SiloAddress.ToString())).First();
@@ -70,14 +80,18 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
                 {
                     killedAt = DateTimeOffset.UtcNow;
                     await cluster.KillSiloAsync(victim);
+                    Phase("killed");
                 }
 
-                var index = seeded + round;
-                await ForEachAsync(users, u => writer.WriteAsync(u, Inbox, new[] { _generator.CreateSmallMessage(index) }));
+                // An independent appender, spread over the failover: before, during and after.
+                Deliver(users, new[] { seeded + round });
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
             }
 
+            Phase("appended");
             var expected = Enumerable.Range(0, seeded + rounds).Select(i => _generator.SmallMessageIdFor(i)).ToHashSet();
             await WaitUntilAsync(() => AllDelivered(context, users, expected), TimeSpan.FromSeconds(90), "every message to reach the handler");
+            Phase("delivered");
 
             var deliveries = context.Deliveries.Snapshot();
             var duplicates = 0;
@@ -101,6 +115,8 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
                 .Min(d => d.At) - killedAt).ToList();
             var slowest = resumeTimes.Max();
             output.WriteLine($"{onVictim.Count} of {accountCount} accounts on the killed silo; resumed elsewhere after {resumeTimes.Min().TotalSeconds:F1}-{slowest.TotalSeconds:F1} s; {duplicates} duplicate deliveries; {sampler.Samples} connection samples, highest per account {sampler.Max.Values.DefaultIfEmpty().Max()}");
+            var wokenByDeactivation = onVictim.Count(id => context.LogLines.Any(l => l.Contains($"Account {id} deactivated", StringComparison.Ordinal)));
+            output.WriteLine($"{wokenByDeactivation} of the killed silo's accounts ran their deactivation (and woke themselves); the rest came back by reminder");
             Assert.True(slowest <= StatedResumeTime, $"Slowest resume {slowest} exceeds {StatedResumeTime}.");
 
             // Counted on the server: no account ever had more sessions than its limit, even across the failover.
@@ -110,7 +126,9 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
 
             // Stopping logs out cleanly: every session gone, and Dovecot saw LOGOUT rather than a dropped connection.
             await Task.WhenAll(users.Select(u => Grain(cluster, u).StopAsync()));
+            Phase("checked");
             await WaitUntilAsync(async () => await Server.CountConnectionsAsync() == 0, TimeSpan.FromSeconds(20), "every session to close");
+            Phase("stopped");
             var log = Server.ReadLog().Split('\n');
             var survivor = users.First(u => !onVictim.Contains(AccountId(u)));
             Assert.Contains(log, line => line.Contains($"imap({survivor.Name})", StringComparison.Ordinal) && line.Contains("Logged out", StringComparison.Ordinal));
@@ -120,6 +138,7 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
         finally
         {
             await StopClusterAsync(cluster);
+            Phase("cluster stopped");
         }
     }
 
@@ -132,8 +151,7 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
         {
             var context = ClusterContext.Current;
             var users = await CreateAccountsAsync(context, accountCount);
-            var writer = new MaildirWriter(Server);
-            await ForEachAsync(users, u => writer.WriteAsync(u, Inbox, new[] { _generator.CreateSmallMessage(0) }));
+            Deliver(users, new[] { 0 });
             await Task.WhenAll(users.Select(u => Grain(cluster, u).StartAsync(new[] { Inbox })));
             var before = (await Task.WhenAll(users.Select(u => Grain(cluster, u).GetStatusAsync()))).ToDictionary(s => s.AccountId, s => s.Silo);
 
@@ -145,8 +163,8 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
             var clock = Stopwatch.StartNew();
             for (var index = 1; index <= 3; index++)
             {
-                var i = index;
-                await ForEachAsync(users, u => writer.WriteAsync(u, Inbox, new[] { _generator.CreateSmallMessage(i) }));
+                Deliver(users, new[] { index });
+                await Task.Delay(TimeSpan.FromSeconds(1));
             }
 
             await WaitUntilAsync(
@@ -227,19 +245,28 @@ public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAs
 
     private async Task<IReadOnlyList<SandboxUser>> CreateAccountsAsync(ClusterContext context, int count)
     {
-        var users = new List<SandboxUser>();
-        for (var i = 0; i < count; i++)
+        var users = new SandboxUser[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            users[i] = await Server.CreateUserAsync());
+        foreach (var user in users)
         {
-            var user = await Server.CreateUserAsync();
             context.Accounts[AccountId(user)] = (Server, user);
-            users.Add(user);
         }
 
         return users;
     }
 
-    private static Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> action)
-        => Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (item, _) => await action(item));
+    private void Deliver(IEnumerable<SandboxUser> users, IEnumerable<int> indexes)
+    {
+        var messages = indexes.Select(_generator.CreateSmallMessage).ToList();
+        foreach (var user in users)
+        {
+            foreach (var message in messages)
+            {
+                MaildirDelivery.DeliverToInbox(user, message);
+            }
+        }
+    }
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
         => WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
