@@ -45,6 +45,7 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
     private string? _lastError;
     private DateTimeOffset _activatedAt;
     private bool _stopping;
+    private bool _parked;
 
     public ImapAccountGrain(
         [PersistentState("account", ImapRxOrleansOptions.StorageName)] IPersistentState<ImapAccountGrainState> state,
@@ -87,10 +88,11 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
     {
         await StopLoopAsync().ConfigureAwait(true);
         _hostStopping.Dispose();
-        if (_state.State.Enabled && !_stopping)
+        if (_state.State.Enabled && !_stopping && !_lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Moved or collected while it should run: the next activation goes where placement says now, at once,
-            // instead of waiting for the reminder.
+            // instead of waiting for the reminder. Not when the silo itself stops: then, as after a crash, the
+            // reminder brings the account back on another silo (one mechanism for both, and the one tested).
             Log.Reactivating(_logger, AccountId, reason.ReasonCode.ToString());
             _ = WakeElsewhereAsync();
         }
@@ -111,6 +113,7 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
         var wanted = folders.Distinct(StringComparer.Ordinal).ToList();
         var changed = !_state.State.Enabled || !wanted.SequenceEqual(_state.State.Folders, StringComparer.Ordinal);
         _stopping = false;
+        _parked = false; // the application says go: perhaps the credentials were fixed
         if (changed)
         {
             _state.State.Enabled = true;
@@ -219,7 +222,7 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
 
     private void StartLoop()
     {
-        if (_loop is { IsCompleted: false } || _shutdown.IsCancellationRequested)
+        if (_loop is { IsCompleted: false } || _shutdown.IsCancellationRequested || _parked)
         {
             return;
         }
@@ -259,6 +262,15 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
             catch (OperationCanceledException) when (connection.IsCancellationRequested)
             {
                 continue; // the folders changed: reconnect at once
+            }
+            catch (Exception ex) when (IsAuthenticationFailure(ex))
+            {
+                // Never retry a refused login on a timer: that is how accounts get locked. The account waits
+                // for the application to call StartAsync again (a new activation also tries once).
+                _lastError = $"{ex.GetType().Name}: {ex.Message}";
+                _parked = true;
+                Log.LoginRefused(_logger, AccountId);
+                break;
             }
             catch (Exception ex)
             {
@@ -364,6 +376,19 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
         _lastError = null;
     }
 
+    private static bool IsAuthenticationFailure(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is MailKit.Security.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool SameScalars(SyncCheckpoint a, SyncCheckpoint b)
         => a.UidValidity == b.UidValidity && a.UidNext == b.UidNext && a.HighestModSeq == b.HighestModSeq
            && a.LastSeenUid == b.LastSeenUid && a.KnownUids == b.KnownUids && a.KnownFlags is null && b.KnownFlags is null;
@@ -401,6 +426,9 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
 
         [LoggerMessage(4, LogLevel.Debug, "Account {AccountId}: waking after deactivation failed ({Error}); the reminder will")]
         public static partial void WakeFailed(ILogger logger, string accountId, string error);
+
+        [LoggerMessage(6, LogLevel.Error, "Account {AccountId}: the server refused the login; not retrying until the account is started again")]
+        public static partial void LoginRefused(ILogger logger, string accountId);
 
         [LoggerMessage(5, LogLevel.Warning, "Account {AccountId}: the loop did not stop within {Timeout}")]
         public static partial void StopTimedOut(ILogger logger, string accountId, TimeSpan timeout);

@@ -27,10 +27,17 @@ internal sealed class ClusterContext
 
     public ConcurrentQueue<string> LogLines { get; } = new();
 
+    /// <summary>How many more batches the handler refuses (throws) for an account, to prove the checkpoint waits for it.</summary>
+    public ConcurrentDictionary<string, int> Refusals { get; } = new();
+
+    /// <summary>Accounts whose resolver hands out a wrong password.</summary>
+    public ConcurrentDictionary<string, bool> WrongPasswords { get; } = new();
+
     public ImapAccountOptions Resolve(string accountId)
     {
         var (server, user) = Accounts[accountId];
-        return new ImapAccountOptions(server.Host, user.Name, ImapCredential.FromPassword(user.Password))
+        var password = WrongPasswords.ContainsKey(accountId) ? "wrong-" + user.Password : user.Password;
+        return new ImapAccountOptions(server.Host, user.Name, ImapCredential.FromPassword(password))
         {
             Encryption = ImapEncryption.Tls,
             Port = server.TlsPort,
@@ -80,6 +87,12 @@ internal sealed class RecordingHandler(global::Orleans.Runtime.ILocalSiloDetails
 {
     public Task HandleAsync(ImapEventBatch batch, CancellationToken cancellationToken)
     {
+        var refusals = ClusterContext.Current.Refusals;
+        if (refusals.TryGetValue(batch.AccountId, out var left) && left > 0 && refusals.TryUpdate(batch.AccountId, left - 1, left))
+        {
+            throw new InvalidOperationException("The application is down (test).");
+        }
+
         foreach (var arrived in batch.Events.OfType<MessagesArrived>())
         {
             ClusterContext.Current.Deliveries.Add(batch.AccountId, silo.SiloAddress.ToString(), arrived);
