@@ -16,6 +16,8 @@ internal sealed class SiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         var context = ClusterContext.Current;
+
+        // begin-snippet: orleans-silo
         siloBuilder.AddImapRx<TestResolver, RecordingHandler>(o =>
         {
             o.ReminderPeriod = ReminderPeriod;
@@ -27,6 +29,7 @@ internal sealed class SiloConfigurator : ISiloConfigurator
             ImapRxOrleansOptions.StorageName,
             (services, _) => new SqliteGrainStorage(context.StoragePath, services.GetRequiredService<IGrainStorageSerializer>()));
         siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        // end-snippet
         siloBuilder.Configure<ClusterMembershipOptions>(o =>
         {
             // Declare a killed silo dead within a few seconds (defaults take tens of seconds).
