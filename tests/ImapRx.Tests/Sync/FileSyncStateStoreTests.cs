@@ -1,6 +1,21 @@
 using ImapRx.Sync;
+using ImapRx.Tests.Server;
 
 namespace ImapRx.Tests.Sync;
+
+[Collection(DovecotCollection.Name)]
+public sealed class FileSyncStateStoreContractTests(DovecotFixture fixture) : SyncStateStoreContractTests(fixture)
+{
+    protected override ISyncStateStore Open() => new FileSyncStateStore(Path.Combine(Root, "checkpoints"));
+
+    protected override string Damage(ISyncStateStore store, string key)
+    {
+        var path = ((FileSyncStateStore)store).PathFor(key);
+        var text = File.ReadAllText(path);
+        File.WriteAllText(path, text[..(text.Length / 2)]);
+        return path;
+    }
+}
 
 public sealed class FileSyncStateStoreTests : IDisposable
 {
