@@ -38,7 +38,7 @@ public sealed class SaveImapMessageCommand : ImapCmdlet
             : resolved;
         if (File.Exists(target) && !Force)
         {
-            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite."), "ImapFileExists", ErrorCategory.ResourceExists, target));
+            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
             return;
         }
 

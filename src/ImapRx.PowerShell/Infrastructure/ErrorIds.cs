@@ -20,6 +20,8 @@ internal static class ErrorIds
     internal const string MessageNotFound = "ImapMessageNotFound";
     internal const string InvalidArgument = "ImapInvalidArgument";
     internal const string OperationFailed = "ImapOperationFailed";
+    internal const string ConnectionFailed = "ImapConnectionFailed";
+    internal const string FileExists = "ImapFileExists";
 
     internal static ErrorRecord ToErrorRecord(Exception exception, object? target)
     {
