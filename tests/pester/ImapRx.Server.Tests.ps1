@@ -357,3 +357,53 @@ Describe 'Watch-ImapFolder and Sync-ImapFolder' {
         finally { Remove-Item $file }
     }
 }
+
+Describe 'Save-ImapAttachment' {
+    BeforeAll {
+        $script:user = New-ImapRxTestUser
+        $null = Connect-ImapRxTestUser $script:user
+        $script:pdfA = [byte[]](1..200 | ForEach-Object { $_ % 256 })
+        $script:pdfB = [byte[]](200..1 | ForEach-Object { ($_ * 7) % 256 })
+        $attachment = { param($name, $bytes) @{ name = $name; base64 = [Convert]::ToBase64String($bytes) } }
+        $script:first = Invoke-ImapRxSandbox @{ op = 'append'; user = $script:user.Name; subject = 'invoice A'
+            attachments = @((& $attachment 'invoice.pdf' $script:pdfA), (& $attachment 'notes.txt' ([byte[]](65, 66, 67)))) }
+        $script:second = Invoke-ImapRxSandbox @{ op = 'append'; user = $script:user.Name; subject = 'invoice B'
+            attachments = @((& $attachment '../../invoice.pdf' $script:pdfB)) }
+        $script:read = Invoke-ImapRxSandbox @{ op = 'append'; user = $script:user.Name; subject = 'already read'; seen = $true
+            attachments = @((& $attachment 'old.pdf' $script:pdfA)) }
+    }
+    BeforeEach {
+        $script:dir = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid())
+    }
+    AfterEach { Remove-Item $script:dir -Recurse -Force -ErrorAction SilentlyContinue }
+    AfterAll { Disconnect-ImapServer }
+
+    It 'saves every PDF from unread mail, then marks it read: Search -Unseen | Save-ImapAttachment -Name *.pdf | Set-ImapMessageFlag -Seen' {
+        $files = Search-ImapMessage -Unseen | Save-ImapAttachment -Path $script:dir -Name *.pdf
+        @($files.Name | Sort-Object) | Should -Be @('invoice (2).pdf', 'invoice.pdf')
+        @(Get-ChildItem $script:dir).Count | Should -Be 2 -Because 'notes.txt does not match, old.pdf is in read mail, ../../ stays inside'
+        [System.IO.File]::ReadAllBytes((Join-Path $script:dir 'invoice.pdf')) | Should -Be $script:pdfA
+        [System.IO.File]::ReadAllBytes((Join-Path $script:dir 'invoice (2).pdf')) | Should -Be $script:pdfB
+        $flags = Get-ServerFlags $script:user.Name
+        $flags["$($script:first)"] | Should -Not -Match '\\Seen' -Because 'saving does not mark mail read'
+        $files | Set-ImapMessageFlag -Seen
+        $flags = Get-ServerFlags $script:user.Name
+        $flags["$($script:first)"] | Should -Match '\\Seen'
+        $flags["$($script:second)"] | Should -Match '\\Seen'
+        Get-ImapMessage -Uid $script:first, $script:second | Set-ImapMessageFlag -Unseen
+    }
+
+    It 'never overwrites without -Force, overwrites with it, and writes nothing with -WhatIf' {
+        Get-ImapMessage -Uid $script:first | Save-ImapAttachment -Path $script:dir -WhatIf | Should -BeNullOrEmpty
+        Test-Path $script:dir | Should -BeFalse
+        (Get-ImapMessage -Uid $script:first | Save-ImapAttachment -Path $script:dir).Name | Should -Be @('invoice.pdf', 'notes.txt')
+        (Get-ImapMessage -Uid $script:second | Save-ImapAttachment -Path $script:dir).Name | Should -Be 'invoice (2).pdf'
+        (Get-ImapMessage -Uid $script:second | Save-ImapAttachment -Path $script:dir -Name *.pdf -Force).Name | Should -Be 'invoice.pdf'
+        [System.IO.File]::ReadAllBytes((Join-Path $script:dir 'invoice.pdf')) | Should -Be $script:pdfB
+    }
+
+    It 'reports a missing message as ImapMessageNotFound and says what it does with -Verbose' {
+        { Save-ImapAttachment -Folder INBOX -Uid 999999 -Path $script:dir -ErrorAction Stop } | Should -Throw -ErrorId 'ImapMessageNotFound*'
+        "$(Get-ImapMessage -Uid $script:first | Save-ImapAttachment -Path $script:dir -Verbose 4>&1)" | Should -Match '2 attachment'
+    }
+}

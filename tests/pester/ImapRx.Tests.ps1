@@ -8,7 +8,7 @@ BeforeAll {
     if (-not (Get-Module ImapRx)) { Import-Module $script:manifest }
     $script:cmdlets = @(
         'Connect-ImapServer', 'Disconnect-ImapServer', 'Get-ImapFolder', 'Get-ImapMessage', 'Search-ImapMessage',
-        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage',
+        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage', 'Save-ImapAttachment',
         'Watch-ImapFolder', 'Sync-ImapFolder')
 }
 
@@ -21,7 +21,7 @@ Describe 'ImapRx module' {
 
     It 'has help with a synopsis, syntax and at least one example for <_>' -ForEach @(
         'Connect-ImapServer', 'Disconnect-ImapServer', 'Get-ImapFolder', 'Get-ImapMessage', 'Search-ImapMessage',
-        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage',
+        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage', 'Save-ImapAttachment',
         'Watch-ImapFolder', 'Sync-ImapFolder'
     ) {
         $help = Get-Help $_ -Full
@@ -32,7 +32,7 @@ Describe 'ImapRx module' {
 
     It 'documents every parameter of <_> in Get-Help -Full' -ForEach @(
         'Connect-ImapServer', 'Disconnect-ImapServer', 'Get-ImapFolder', 'Get-ImapMessage', 'Search-ImapMessage',
-        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage',
+        'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage', 'Save-ImapAttachment',
         'Watch-ImapFolder', 'Sync-ImapFolder'
     ) {
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
@@ -58,9 +58,11 @@ Describe 'ImapRx module' {
     }
 
     It 'documents every error id the cmdlets raise in docs/errors.md' {
-        $source = Get-ChildItem (Join-Path $PSScriptRoot '../../src/ImapRx.PowerShell') -Recurse -Filter *.cs | Get-Content -Raw
-        $ids = [regex]::Matches(($source -join "`n"), '"(Imap[A-Z][A-Za-z]+)"') | ForEach-Object { $_.Groups[1].Value } |
-            Where-Object { $_ -notin 'ImapServer', 'ImapMessage', 'ImapFolder', 'ImapMessageFlag', 'ImapRxDefaultSession' } | Sort-Object -Unique
+        $src = Join-Path $PSScriptRoot '../../src/ImapRx.PowerShell'
+        # Every id is a constant in ErrorIds.cs; no ErrorRecord anywhere is made with a literal id.
+        $ids = [regex]::Matches((Get-Content (Join-Path $src 'Infrastructure/ErrorIds.cs') -Raw), 'const string \w+ = "(\w+)"') | ForEach-Object { $_.Groups[1].Value }
+        $literal = Get-ChildItem $src -Recurse -Filter *.cs | Select-String 'new ErrorRecord\([^;]*"Imap'
+        $literal | Should -BeNullOrEmpty
         $ids.Count | Should -BeGreaterThan 8
         $docs = Get-Content (Join-Path $PSScriptRoot '../../docs/errors.md') -Raw
         foreach ($id in $ids) { $docs | Should -Match ([regex]::Escape("``$id``")) -Because "$id is raised by a cmdlet" }

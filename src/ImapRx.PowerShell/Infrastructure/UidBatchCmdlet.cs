@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace ImapRx.PowerShell.Infrastructure;
@@ -9,7 +10,9 @@ namespace ImapRx.PowerShell.Infrastructure;
 /// </summary>
 public abstract class UidBatchCmdlet : ImapCmdlet
 {
+    // Per folder, in the order first seen and without repeats (Save-ImapAttachment writes one object per file).
     private readonly Dictionary<string, List<uint>> _byFolder = new();
+    private readonly HashSet<(string, uint)> _seen = new();
 
     /// <summary>The folder the messages are in; binds from a message's Folder in the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -29,7 +32,7 @@ public abstract class UidBatchCmdlet : ImapCmdlet
             _byFolder[Folder] = uids = new List<uint>();
         }
 
-        uids.AddRange(Uid);
+        uids.AddRange(Uid.Where(uid => _seen.Add((Folder, uid))));
     }
 
     /// <inheritdoc/>

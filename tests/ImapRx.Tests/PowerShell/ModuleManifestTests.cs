@@ -8,7 +8,7 @@ public sealed class ModuleManifestTests
     private static readonly string[] Cmdlets =
     {
         "Connect-ImapServer", "Disconnect-ImapServer", "Get-ImapFolder", "Get-ImapMessage", "Search-ImapMessage",
-        "Set-ImapMessageFlag", "Copy-ImapMessage", "Move-ImapMessage", "Remove-ImapMessage", "Save-ImapMessage", "Watch-ImapFolder", "Sync-ImapFolder",
+        "Set-ImapMessageFlag", "Copy-ImapMessage", "Move-ImapMessage", "Remove-ImapMessage", "Save-ImapMessage", "Save-ImapAttachment", "Watch-ImapFolder", "Sync-ImapFolder",
     };
 
     [Fact]
@@ -43,7 +43,8 @@ public sealed class ModuleManifestTests
             var help = host.Run($"Get-Help {cmdlet} -Full").Output.Single();
             var synopsis = help.Properties["Synopsis"]?.Value?.ToString()?.Trim() ?? string.Empty;
             Assert.False(string.IsNullOrWhiteSpace(synopsis) || synopsis.StartsWith(cmdlet, StringComparison.Ordinal), $"{cmdlet} has no synopsis");
-            Assert.Contains(cmdlet.Split('-')[1], help.Properties["examples"]?.Value?.ToString() ?? string.Empty);
+            var examples = host.Run($"(Get-Help {cmdlet}).examples.example.code").Output.Select(o => o.ToString()).ToList();
+            Assert.True(examples.Count > 0 && examples.All(code => code.Contains(cmdlet.Split('-')[1], StringComparison.Ordinal)), $"{cmdlet}: every example must use it");
         }
     }
 
