@@ -67,6 +67,32 @@ Describe 'Connect-ImapServer and sessions' {
         $failed[0].Exception.InnerException | Should -BeOfType [System.Net.Sockets.SocketException]
     }
 
+    It 'stops a connect in progress on Ctrl+C (StopProcessing), closing its connection' {
+        # A server that accepts and never greets: the login would wait for the 30 s timeout.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($manifest, $port, $cred)
+                    Import-Module $manifest
+                    Connect-ImapServer -Server 127.0.0.1 -Port $port -Encryption None -Credential $cred -MaxRetries 0
+                }).AddArgument((Get-Module ImapRx).Path).AddArgument($listener.LocalEndpoint.Port).AddArgument($script:user.Credential)
+            $pending = $ps.BeginInvoke()
+            $probe = $listener.AcceptTcpClientAsync()
+            $probe.Wait(20000) | Should -BeTrue
+            $login = $listener.AcceptTcpClientAsync()
+            $login.Wait(20000) | Should -BeTrue -Because 'the login connection opens after the reachability probe'
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $stream = $login.Result.GetStream()
+            $stream.ReadTimeout = 10000
+            $stream.Read([byte[]]::new(16), 0, 16) | Should -Be 0 -Because 'stopping the cmdlet closes the connection it was opening'
+            $ps.Streams.Error | Should -BeNullOrEmpty -Because 'a stopped connect is not an error'
+        }
+        finally { $ps.Dispose(); $listener.Stop() }
+    }
+
     It 'never shows the password in any stream, $Error or the session' {
         $Error.Clear()
         $session = Connect-ImapRxTestUser $script:user -Extra @{ Verbose = $true } 4>&1 6>&1 3>&1
@@ -405,5 +431,29 @@ Describe 'Save-ImapAttachment' {
     It 'reports a missing message as ImapMessageNotFound and says what it does with -Verbose' {
         { Save-ImapAttachment -Folder INBOX -Uid 999999 -Path $script:dir -ErrorAction Stop } | Should -Throw -ErrorId 'ImapMessageNotFound*'
         "$(Get-ImapMessage -Uid $script:first | Save-ImapAttachment -Path $script:dir -Verbose 4>&1)" | Should -Match '2 attachment'
+    }
+}
+
+Describe 'Connect-ImapServer -AccessTokenProvider' {
+    BeforeAll { $script:user = New-ImapRxTestUser }
+    BeforeEach { $script:calls = New-TemporaryFile }
+    AfterEach { Remove-Item $script:calls -ErrorAction SilentlyContinue; Disconnect-ImapServer }
+
+    It 'asks the script block for a token, and again with $true after the server rejected it; the token is never shown' {
+        # The sandbox offers no OAuth2, so every token is rejected: what matters is who is asked, when, and what leaks.
+        $provider = [scriptblock]::Create("param(`$ForceRefresh) Add-Content -LiteralPath '$($script:calls.FullName)' -Value `"`$ForceRefresh`"; ConvertTo-SecureString 'tok-SECRET-123' -AsPlainText -Force")
+        $Error.Clear()
+        Connect-ImapServer -Server $sandbox.host -Port $sandbox.tlsPort -TrustedCaPath $sandbox.caPath -UserName $script:user.Name -AccessTokenProvider $provider -MaxRetries 0 -ErrorAction SilentlyContinue -ErrorVariable failed |
+            Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ImapAuthenticationFailed*'
+        @(Get-Content $script:calls.FullName) | Should -Be @('False', 'True')
+        ($Error | ForEach-Object { $_ | Format-List * -Force | Out-String; $_.Exception.ToString() }) -join "`n" | Should -Not -Match 'tok-SECRET-123'
+    }
+
+    It 'reports a script block that fails or returns nothing, naming -AccessTokenProvider' {
+        { Connect-ImapServer -Server $sandbox.host -Port $sandbox.tlsPort -TrustedCaPath $sandbox.caPath -UserName $script:user.Name -AccessTokenProvider { throw 'vault locked' } -MaxRetries 0 -ErrorAction Stop } |
+            Should -Throw '*AccessTokenProvider failed*vault locked*'
+        { Connect-ImapServer -Server $sandbox.host -Port $sandbox.tlsPort -TrustedCaPath $sandbox.caPath -UserName $script:user.Name -AccessTokenProvider { } -MaxRetries 0 -ErrorAction Stop } |
+            Should -Throw '*returned no token*'
     }
 }

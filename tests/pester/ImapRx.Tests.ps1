@@ -19,7 +19,7 @@ Describe 'ImapRx module' {
         @((Get-Module ImapRx).ExportedCommands.Keys | Sort-Object) | Should -Be @($script:cmdlets | Sort-Object)
     }
 
-    It 'has help with a synopsis, syntax and at least one example for <_>' -ForEach @(
+    It 'has help with a synopsis, syntax and at least three examples for <_>' -ForEach @(
         'Connect-ImapServer', 'Disconnect-ImapServer', 'Get-ImapFolder', 'Get-ImapMessage', 'Search-ImapMessage',
         'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage', 'Save-ImapAttachment',
         'Watch-ImapFolder', 'Sync-ImapFolder'
@@ -27,7 +27,7 @@ Describe 'ImapRx module' {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeLike "$_*"
         @($help.syntax.syntaxItem).Count | Should -Be @((Get-Command $_).ParameterSets).Count
-        @($help.examples.example).Count | Should -BeGreaterOrEqual 1
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 3
     }
 
     It 'documents every parameter of <_> in Get-Help -Full' -ForEach @(

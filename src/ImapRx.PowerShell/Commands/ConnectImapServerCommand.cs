@@ -18,6 +18,7 @@ public sealed class ConnectImapServerCommand : PSCmdlet
 {
     private const string CredentialSet = "Credential";
     private const string AccessTokenSet = "AccessToken";
+    private const string AccessTokenProviderSet = "AccessTokenProvider";
 
     /// <summary>The server's host name or address.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -31,12 +32,22 @@ public sealed class ConnectImapServerCommand : PSCmdlet
 
     /// <summary>The login name, for OAuth2.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenProviderSet)]
     [ValidateNotNullOrEmpty]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>An OAuth2 access token (XOAUTH2), as a SecureString so it is not echoed or logged.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
     public System.Security.SecureString? AccessToken { get; set; }
+
+    /// <summary>
+    /// A script block that outputs an OAuth2 access token (a string, or a SecureString such as Get-Secret returns).
+    /// It is called whenever a connection logs in, and again with $true as its first argument after the server
+    /// rejected a token, so a session outlives any one token. It runs in a runspace of its own: it sees none of
+    /// your variables and imports the modules it uses.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenProviderSet)]
+    public ScriptBlock? AccessTokenProvider { get; set; }
 
     /// <summary>The port; the default follows -Encryption (993 for Tls, 143 otherwise).</summary>
     [Parameter]
@@ -76,12 +87,16 @@ public sealed class ConnectImapServerCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         ImapAccountOptions account;
+        ScriptBlockTokenProvider? tokenProvider = null;
         try
         {
-            var user = ParameterSetName == AccessTokenSet ? UserName : Credential.UserName;
-            var credential = ParameterSetName == AccessTokenSet
-                ? ImapCredential.FromAccessToken(new NetworkCredential(string.Empty, AccessToken).Password)
-                : ImapCredential.FromPassword(Credential.GetNetworkCredential().Password);
+            var user = ParameterSetName == CredentialSet ? Credential.UserName : UserName;
+            var credential = ParameterSetName switch
+            {
+                AccessTokenSet => ImapCredential.FromAccessToken(new NetworkCredential(string.Empty, AccessToken).Password),
+                AccessTokenProviderSet => ImapCredential.FromAccessTokenProvider((tokenProvider = new ScriptBlockTokenProvider(AccessTokenProvider!)).GetTokenAsync),
+                _ => ImapCredential.FromPassword(Credential.GetNetworkCredential().Password),
+            };
             account = new ImapAccountOptions(Server, user, credential)
             {
                 Encryption = Encryption,
@@ -93,6 +108,7 @@ public sealed class ConnectImapServerCommand : PSCmdlet
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or System.Security.Cryptography.CryptographicException)
         {
+            tokenProvider?.Dispose();
             WriteError(ErrorIds.ToErrorRecord(ex is ArgumentException ? ex : new ArgumentException(ex.Message, nameof(TrustedCaPath), ex), Server));
             return;
         }
@@ -102,6 +118,7 @@ public sealed class ConnectImapServerCommand : PSCmdlet
         WriteVerbose($"Connecting to {account.Host}:{account.Port} ({account.Encryption}) as {account.Username}.");
         if (Probe(account) is { } unreachable)
         {
+            tokenProvider?.Dispose();
             WriteError(new ErrorRecord(unreachable, ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError, Server));
             return;
         }
@@ -115,6 +132,7 @@ public sealed class ConnectImapServerCommand : PSCmdlet
         catch (Exception ex)
         {
             client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            tokenProvider?.Dispose();
             if (ex is OperationCanceledException && _stopping.IsCancellationRequested)
             {
                 return;
@@ -128,7 +146,7 @@ public sealed class ConnectImapServerCommand : PSCmdlet
             return;
         }
 
-        var session = new ImapSession(client);
+        var session = new ImapSession(client, tokenProvider);
         var current = ImapSession.GetDefault(this);
         if (current is null || !current.IsConnected || SetDefault)
         {
