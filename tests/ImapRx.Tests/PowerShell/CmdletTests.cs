@@ -121,4 +121,6 @@ public sealed class CmdletTests(DovecotFixture fixture)
         Assert.Empty(again.Errors);
         Assert.Contains(again.Output, o => o.Get<string>("FullName") == "INBOX");
     }
+
+    private static bool IsArrival(PSObject value) => value.BaseObject.GetType().Name == "MessagesArrived";
 }
