@@ -19,6 +19,20 @@ Describe 'ImapRx module' {
         @((Get-Module ImapRx).ExportedCommands.Keys | Sort-Object) | Should -Be @($script:cmdlets | Sort-Object)
     }
 
+    It 'takes its version from Directory.Build.props and ships laid out for publishing' {
+        $version = ([xml](Get-Content (Join-Path $PSScriptRoot '../../Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+        (Get-Module ImapRx).Version | Should -Be ([version]$version)
+        (Test-ModuleManifest (Join-Path $PSScriptRoot '../../ImapRx.psd1')).Version | Should -Be ([version]$version)
+        (Get-Module ImapRx).PrivateData.PSData.Keys | Should -Not -Contain 'ProjectUri'
+        if ($env:IMAPRX_MODULE_PATH -match '[\\/]out[\\/]ImapRx[\\/]') {
+            $base = (Get-Module ImapRx).ModuleBase
+            Split-Path $base -Leaf | Should -Be $version
+            foreach ($file in 'ImapRx.psd1', 'ImapRx.psm1', 'ImapRx.Format.ps1xml', 'en-US/ImapRx.PowerShell.dll-Help.xml', 'bin/ImapRx.PowerShell.dll', 'bin/ImapRx.PowerShell.Loader.dll', 'bin/ImapRx.dll', 'bin/MailKit.dll') {
+                Join-Path $base $file | Should -Exist
+            }
+        }
+    }
+
     It 'has help with a synopsis, syntax and at least three examples for <_>' -ForEach @(
         'Connect-ImapServer', 'Disconnect-ImapServer', 'Get-ImapFolder', 'Get-ImapMessage', 'Search-ImapMessage',
         'Set-ImapMessageFlag', 'Copy-ImapMessage', 'Move-ImapMessage', 'Remove-ImapMessage', 'Save-ImapMessage', 'Save-ImapAttachment',

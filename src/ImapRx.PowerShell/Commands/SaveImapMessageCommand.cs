@@ -67,6 +67,7 @@ public sealed class SaveImapMessageCommand : ImapCmdlet
         }
 
         File.Move(temporary, target);
+        WriteVerbose($"Saved message {Uid} from '{Folder}' to {target}.");
         WriteObject(new FileInfo(target));
     }
 
