@@ -91,7 +91,7 @@ public sealed class SaveImapAttachmentCommand : ImapCmdlet
                 var temporary = target + ".partial";
                 using (var stream = File.Create(temporary))
                 {
-                    part.Content.DecodeTo(stream);
+                    part.Content?.DecodeTo(stream); // a part without content is saved as an empty file, not skipped silently
                 }
 
                 if (File.Exists(target))
