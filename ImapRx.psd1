@@ -20,6 +20,7 @@
         'Move-ImapMessage',
         'Remove-ImapMessage',
         'Save-ImapMessage',
+        'Save-ImapAttachment',
         'Watch-ImapFolder',
         'Sync-ImapFolder'
     )
@@ -28,8 +29,8 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('IMAP', 'Email', 'Mail', 'MailKit', 'Rx', 'IDLE')
-            ProjectUri = 'https://example.invalid/imaprx'
+            # No ProjectUri or LicenseUri: the project has no public URL yet. The LICENSE file ships in the module.
+            Tags = @('IMAP', 'Email', 'Mail', 'MailKit', 'Rx', 'IDLE', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
         }
     }
 }

@@ -4,12 +4,12 @@ using ImapRx.PowerShell.Infrastructure;
 
 namespace ImapRx.PowerShell.Commands;
 
-/// <summary>Copy-ImapMessage: copies messages to another folder; outputs the old-to-new UID map.</summary>
+/// <summary>Copy-ImapMessage: copies messages to another folder; outputs one object per message (old folder and UID, new folder and UID).</summary>
 [Cmdlet(VerbsCommon.Copy, "ImapMessage", SupportsShouldProcess = true)]
-[OutputType(typeof(IReadOnlyDictionary<uint, uint>))]
+[OutputType(typeof(ImapMessageTransfer))]
 public sealed class CopyImapMessageCommand : UidBatchCmdlet
 {
-    /// <summary>The folder to copy to.</summary>
+    /// <summary>The folder to copy the messages to; it must exist.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ArgumentCompleter(typeof(Completers.FolderNameCompleter))]
     public string Destination { get; set; } = string.Empty;
@@ -19,7 +19,8 @@ public sealed class CopyImapMessageCommand : UidBatchCmdlet
     {
         if (ShouldProcess(Describe(folder, uids), $"Copy to '{Destination}'"))
         {
-            Drain(session.Client.Copy(folder, uids, Destination), map => WriteObject(map), folder);
+            var list = uids as IReadOnlyList<uint> ?? new List<uint>(uids);
+            Drain(session.Client.Copy(folder, list, Destination), map => WriteTransfers("Copy", folder, list, Destination, map), folder);
         }
     }
 }

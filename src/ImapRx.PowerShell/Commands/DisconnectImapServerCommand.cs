@@ -20,8 +20,7 @@ public sealed class DisconnectImapServerCommand : PSCmdlet
             return;
         }
 
-        session.IsConnected = false;
-        session.Client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        session.Close();
         if (ReferenceEquals(ImapSession.GetDefault(this), session))
         {
             ImapSession.SetDefault(this, null);

@@ -4,12 +4,12 @@ using ImapRx.PowerShell.Infrastructure;
 
 namespace ImapRx.PowerShell.Commands;
 
-/// <summary>Move-ImapMessage: moves messages to another folder; outputs the old-to-new UID map.</summary>
+/// <summary>Move-ImapMessage: moves messages to another folder; outputs one object per message (old folder and UID, new folder and UID).</summary>
 [Cmdlet(VerbsCommon.Move, "ImapMessage", SupportsShouldProcess = true)]
-[OutputType(typeof(IReadOnlyDictionary<uint, uint>))]
+[OutputType(typeof(ImapMessageTransfer))]
 public sealed class MoveImapMessageCommand : UidBatchCmdlet
 {
-    /// <summary>The folder to move to.</summary>
+    /// <summary>The folder to move the messages to; it must exist.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ArgumentCompleter(typeof(Completers.FolderNameCompleter))]
     public string Destination { get; set; } = string.Empty;
@@ -19,7 +19,8 @@ public sealed class MoveImapMessageCommand : UidBatchCmdlet
     {
         if (ShouldProcess(Describe(folder, uids), $"Move to '{Destination}'"))
         {
-            Drain(session.Client.Move(folder, uids, Destination), map => WriteObject(map), folder);
+            var list = uids as IReadOnlyList<uint> ?? new List<uint>(uids);
+            Drain(session.Client.Move(folder, list, Destination), map => WriteTransfers("Move", folder, list, Destination, map), folder);
         }
     }
 }

@@ -18,7 +18,10 @@ public sealed class RemoveImapMessageCommand : UidBatchCmdlet
     {
         if (ShouldProcess(Describe(folder, uids), "Delete permanently"))
         {
-            Drain(session.Client.Delete(folder, uids, new DeleteOptions { AllowExpungeOfAllDeleted = AllowExpungeOfAllDeleted }), _ => { }, folder);
+            if (Drain(session.Client.Delete(folder, uids, new DeleteOptions { AllowExpungeOfAllDeleted = AllowExpungeOfAllDeleted }), _ => { }, folder))
+            {
+                WriteVerbose($"Deleted {uids.Count} message(s) from '{folder}' (UID EXPUNGE).");
+            }
         }
     }
 }

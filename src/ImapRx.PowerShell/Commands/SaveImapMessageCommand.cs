@@ -38,7 +38,7 @@ public sealed class SaveImapMessageCommand : ImapCmdlet
             : resolved;
         if (File.Exists(target) && !Force)
         {
-            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite."), "ImapFileExists", ErrorCategory.ResourceExists, target));
+            WriteError(new ErrorRecord(new IOException($"'{target}' exists; use -Force to overwrite."), ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
             return;
         }
 
@@ -67,6 +67,7 @@ public sealed class SaveImapMessageCommand : ImapCmdlet
         }
 
         File.Move(temporary, target);
+        WriteVerbose($"Saved message {Uid} from '{Folder}' to {target}.");
         WriteObject(new FileInfo(target));
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ImapRx.Operations;
 using ImapRx.PowerShell.Infrastructure;
@@ -11,18 +12,23 @@ namespace ImapRx.PowerShell.Commands;
 [Cmdlet(VerbsCommon.Set, "ImapMessageFlag", SupportsShouldProcess = true)]
 public sealed class SetImapMessageFlagCommand : UidBatchCmdlet
 {
-#pragma warning disable SA1600
+    /// <summary>Mark the messages read (add \Seen).</summary>
     [Parameter] public SwitchParameter Seen { get; set; }
-    [Parameter] public SwitchParameter Unseen { get; set; }
-    [Parameter] public SwitchParameter Flagged { get; set; }
-    [Parameter] public SwitchParameter Unflagged { get; set; }
-#pragma warning restore SA1600
 
-    /// <summary>System flags to add: Answered, Deleted, Draft (Seen/Flagged have switches).</summary>
+    /// <summary>Mark the messages unread (remove \Seen).</summary>
+    [Parameter] public SwitchParameter Unseen { get; set; }
+
+    /// <summary>Star the messages (add \Flagged).</summary>
+    [Parameter] public SwitchParameter Flagged { get; set; }
+
+    /// <summary>Remove the star (remove \Flagged).</summary>
+    [Parameter] public SwitchParameter Unflagged { get; set; }
+
+    /// <summary>System flags to add, e.g. Answered, Deleted or Draft (Seen and Flagged have switches of their own).</summary>
     [Parameter]
     public MessageFlags Flag { get; set; } = MessageFlags.None;
 
-    /// <summary>Keywords to add, e.g. $Label1.</summary>
+    /// <summary>Keywords (custom flags) to add, e.g. $Label1 or Invoiced.</summary>
     [Parameter]
     public string[]? Keyword { get; set; }
 
@@ -42,9 +48,48 @@ public sealed class SetImapMessageFlagCommand : UidBatchCmdlet
             return;
         }
 
-        if (ShouldProcess(Describe(folder, uids), $"Set flags {change}"))
+        var text = DescribeChange(change);
+        if (ShouldProcess(Describe(folder, uids), text))
         {
-            Drain(session.Client.StoreFlags(folder, uids, change), _ => { }, folder);
+            if (Drain(session.Client.StoreFlags(folder, uids, change), _ => { }, folder))
+            {
+                WriteVerbose($"Flags changed on {uids.Count} message(s) in '{folder}'.");
+            }
         }
+    }
+
+    /// <summary>"Set flags: add \Seen, $Label1; remove \Flagged" (only the parts that change).</summary>
+    internal static string DescribeChange(FlagChange change)
+    {
+        static IEnumerable<string> Names(MessageFlags flags, IReadOnlyCollection<string> keywords)
+        {
+            foreach (var flag in new[] { MessageFlags.Seen, MessageFlags.Answered, MessageFlags.Flagged, MessageFlags.Deleted, MessageFlags.Draft })
+            {
+                if ((flags & flag) != 0)
+                {
+                    yield return "\\" + flag;
+                }
+            }
+
+            foreach (var keyword in keywords)
+            {
+                yield return keyword;
+            }
+        }
+
+        var parts = new List<string>();
+        var add = Names(change.AddFlags, change.AddKeywords).ToList();
+        var remove = Names(change.RemoveFlags, change.RemoveKeywords).ToList();
+        if (add.Count > 0)
+        {
+            parts.Add("add " + string.Join(", ", add));
+        }
+
+        if (remove.Count > 0)
+        {
+            parts.Add("remove " + string.Join(", ", remove));
+        }
+
+        return "Set flags: " + (parts.Count == 0 ? "no change" : string.Join("; ", parts));
     }
 }

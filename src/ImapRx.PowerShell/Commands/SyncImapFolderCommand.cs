@@ -13,15 +13,9 @@ namespace ImapRx.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Sync, "ImapFolder")]
 [OutputType(typeof(MailboxEvent))]
-public sealed class SyncImapFolderCommand : ImapCmdlet
+public sealed class SyncImapFolderCommand : ImapFolderCmdlet
 {
-    /// <summary>The folder; binds from a folder's FullName in the pipeline.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ArgumentCompleter(typeof(Completers.FolderNameCompleter))]
-    public string Folder { get; set; } = "INBOX";
-
-    /// <summary>The directory that holds the checkpoints (created if missing).</summary>
+    /// <summary>The directory that holds the checkpoints, one file per account and folder (created if missing). A file here is an ImapInvalidArgument error.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string StatePath { get; set; } = string.Empty;
@@ -30,7 +24,21 @@ public sealed class SyncImapFolderCommand : ImapCmdlet
     protected override void ProcessRecord()
     {
         var session = ResolveSession();
-        var store = new FileSyncStateStore(SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath));
-        Drain(session.Client.Sync(Folder, store), e => WriteObject(e), Folder);
+        var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath);
+        if (File.Exists(directory))
+        {
+            WriteError(ErrorIds.ToErrorRecord(
+                new System.ArgumentException($"-StatePath '{directory}' is a file; give a directory to keep the checkpoints in (it is created if missing).", nameof(StatePath)),
+                directory));
+            return;
+        }
+
+        var store = new FileSyncStateStore(directory);
+        WriteVerbose($"Syncing '{Folder}' of {session} from the checkpoint in {directory}.");
+        var changes = 0;
+        if (Drain(session.Client.Sync(Folder, store), e => { changes++; WriteObject(e); }, Folder))
+        {
+            WriteVerbose($"{changes} change(s) in '{Folder}'; the checkpoint moved to what was written.");
+        }
     }
 }

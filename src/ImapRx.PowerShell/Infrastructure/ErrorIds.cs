@@ -16,6 +16,8 @@ internal static class ErrorIds
     internal const string MessageNotFound = "ImapMessageNotFound";
     internal const string InvalidArgument = "ImapInvalidArgument";
     internal const string OperationFailed = "ImapOperationFailed";
+    internal const string ConnectionFailed = "ImapConnectionFailed";
+    internal const string FileExists = "ImapFileExists";
 
     /// <summary>
     /// The error id and category of a failure: ImapRx's own failures by their <see cref="ImapErrorKind"/> (decided in

@@ -6,9 +6,26 @@ namespace ImapRx.PowerShell.Infrastructure;
 /// <summary>A connection to one account made by Connect-ImapServer; the last one made is the default.</summary>
 public sealed class ImapSession
 {
-    internal ImapSession(ImapRxClient client)
+    private readonly IDisposable? _owned;
+
+    internal ImapSession(ImapRxClient client, IDisposable? owned = null)
     {
         Client = client;
+        _owned = owned;
+    }
+
+    /// <summary>Closes every connection and what the session owns (the -AccessTokenProvider runspace).</summary>
+    internal void Close()
+    {
+        IsConnected = false;
+        try
+        {
+            Client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _owned?.Dispose();
+        }
     }
 
     /// <summary>The server host.</summary>
