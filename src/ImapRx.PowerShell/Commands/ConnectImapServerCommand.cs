@@ -176,11 +176,11 @@ public sealed class ConnectImapServerCommand : PSCmdlet
         }
         catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
         {
-            return new ImapRx.Pooling.ImapConnectException(account.Host, account.Port, 1, new TimeoutException($"No answer within {account.Timeout.TotalSeconds:0} s."));
+            return new ImapConnectException(account.Host, account.Port, 1, new ImapConnectionException($"No answer within {account.Timeout.TotalSeconds:0} s.", new TimeoutException()));
         }
         catch (AggregateException ex) when (ex.InnerException is System.Net.Sockets.SocketException socketError)
         {
-            return new ImapRx.Pooling.ImapConnectException(account.Host, account.Port, 1, socketError);
+            return new ImapConnectException(account.Host, account.Port, 1, new ImapConnectionException(socketError.Message, socketError));
         }
     }
 

@@ -17,7 +17,11 @@ internal static class MaildirDelivery
         var name = string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.M{Interlocked.Increment(ref s_sequence)}P{Environment.ProcessId}.imaprx-test,S={message.Size}");
         var temporary = Path.Combine(user.MaildirPath, "tmp", name);
         File.WriteAllBytes(temporary, message.Content.ToArray());
-        File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
         File.Move(temporary, Path.Combine(user.MaildirPath, "new", name));
     }
 }
