@@ -7,7 +7,7 @@ using ImapRx.Fetching;
 using ImapRx.Model;
 using ImapRx.PowerShell.Infrastructure;
 using ImapRx.Search;
-using MailKit.Search;
+using System.Globalization;
 
 namespace ImapRx.PowerShell.Commands;
 
@@ -70,31 +70,29 @@ public sealed class SearchImapMessageCommand : ImapFolderCmdlet
     protected override void ProcessRecord()
     {
         var session = ResolveSession();
-        IObservable<uint> uids;
+        var criteria = ParameterSetName == QuerySet ? Query : BuildCriteria();
+        FetchOptions options;
         try
         {
-            uids = ParameterSetName == QuerySet ? session.Client.Search(Folder, Query) : session.Client.Search(Folder, BuildQuery());
+            // One lease, one SELECT: the search and the fetch of what it found run on the same connection.
+            options = new FetchOptions { Where = criteria };
         }
         catch (Exception ex) when (ex is ImapSearchSyntaxException or ArgumentException)
         {
-            WriteError(ErrorIds.ToErrorRecord(ex, ParameterSetName == QuerySet ? Query : Folder));
+            WriteError(ErrorIds.ToErrorRecord(ex, criteria));
             return;
         }
 
-        WriteVerbose($"Searching '{Folder}' for {(ParameterSetName == QuerySet ? Query : DescribeKeys())}.");
-        var matches = new List<uint>();
-        if (!Drain(uids, matches.Add, Folder))
+        WriteVerbose($"Searching '{Folder}' for {(ParameterSetName == QuerySet ? Query : DescribeKeys())} ({criteria}) and fetching the summaries of the matches.");
+        var found = 0;
+        if (Drain(session.Client.Messages(Folder, options), m =>
+            {
+                found++;
+                WriteObject(m);
+            }, Folder))
         {
-            return;
+            WriteVerbose($"{found} message(s) in '{Folder}' matched.");
         }
-
-        WriteVerbose($"{matches.Count} message(s) in '{Folder}' match; fetching their summaries.");
-        if (matches.Count == 0)
-        {
-            return;
-        }
-
-        Drain(session.Client.Messages(Folder, new FetchOptions { Uids = matches }), m => WriteObject(m), Folder);
     }
 
     private string DescribeKeys()
@@ -105,23 +103,27 @@ public sealed class SearchImapMessageCommand : ImapFolderCmdlet
         return keys.Count == 0 ? "every message" : string.Join(" ", keys);
     }
 
-    private SearchQuery BuildQuery()
+    /// <summary>The keys as an IMAP search string (ImapRx parses and checks it like any other).</summary>
+    private string BuildCriteria()
     {
-        var parts = new List<SearchQuery>();
-        if (Unseen) parts.Add(SearchQuery.NotSeen);
-        if (Seen) parts.Add(SearchQuery.Seen);
-        if (Flagged) parts.Add(SearchQuery.Flagged);
-        if (Unflagged) parts.Add(SearchQuery.NotFlagged);
-        if (Answered) parts.Add(SearchQuery.Answered);
-        if (Deleted) parts.Add(SearchQuery.Deleted);
-        if (!string.IsNullOrEmpty(From)) parts.Add(SearchQuery.FromContains(From!));
-        if (!string.IsNullOrEmpty(To)) parts.Add(SearchQuery.ToContains(To!));
-        if (!string.IsNullOrEmpty(Subject)) parts.Add(SearchQuery.SubjectContains(Subject!));
-        if (!string.IsNullOrEmpty(Body)) parts.Add(SearchQuery.BodyContains(Body!));
-        if (Before is { } before) parts.Add(SearchQuery.DeliveredBefore(before));
-        if (Since is { } since) parts.Add(SearchQuery.DeliveredAfter(since));
-        if (Larger is { } larger) parts.Add(SearchQuery.LargerThan(larger));
-        if (Smaller is { } smaller) parts.Add(SearchQuery.SmallerThan(smaller));
-        return parts.Count == 0 ? SearchQuery.All : parts.Aggregate(SearchQuery.And);
+        var parts = new List<string>();
+        if (Unseen) parts.Add("UNSEEN");
+        if (Seen) parts.Add("SEEN");
+        if (Flagged) parts.Add("FLAGGED");
+        if (Unflagged) parts.Add("UNFLAGGED");
+        if (Answered) parts.Add("ANSWERED");
+        if (Deleted) parts.Add("DELETED");
+        if (!string.IsNullOrEmpty(From)) parts.Add("FROM " + Quote(From!));
+        if (!string.IsNullOrEmpty(To)) parts.Add("TO " + Quote(To!));
+        if (!string.IsNullOrEmpty(Subject)) parts.Add("SUBJECT " + Quote(Subject!));
+        if (!string.IsNullOrEmpty(Body)) parts.Add("BODY " + Quote(Body!));
+        if (Before is { } before) parts.Add("BEFORE " + before.ToString("d-MMM-yyyy", CultureInfo.InvariantCulture));
+        if (Since is { } since) parts.Add("SINCE " + since.ToString("d-MMM-yyyy", CultureInfo.InvariantCulture));
+        if (Larger is { } larger) parts.Add("LARGER " + larger.ToString(CultureInfo.InvariantCulture));
+        if (Smaller is { } smaller) parts.Add("SMALLER " + smaller.ToString(CultureInfo.InvariantCulture));
+        return parts.Count == 0 ? "ALL" : string.Join(" ", parts);
     }
+
+    // A quoted string with \ and \" escaped; CR, LF and NUL stay in, so the parser refuses them by name.
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

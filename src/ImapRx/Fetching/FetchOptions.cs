@@ -12,6 +12,7 @@ public sealed class FetchOptions
     private int _batchSize = DefaultBatchSize;
     private int _maxParallelism = 1;
     private IReadOnlyCollection<uint>? _uids;
+    private ParsedWhere? _where;
 
     /// <summary>Messages per UID FETCH; memory follows this, not the folder size.</summary>
     /// <value>The default is 500; allowed 1 to 10,000.</value>
@@ -48,6 +49,22 @@ public sealed class FetchOptions
         }
     }
 
+    /// <summary>
+    /// Only messages matching this IMAP search string (e.g. <c>UNSEEN FROM "ann@example.com"</c>): the search and
+    /// the fetch run on one connection and one SELECT. Checked when set: a malformed string throws
+    /// <see cref="ImapRx.Search.ImapSearchSyntaxException"/> here. Combines with <see cref="SinceUid"/>,
+    /// <see cref="Uids"/> and <see cref="Limit"/>.
+    /// </summary>
+    /// <value>The default is null: every message.</value>
+    public string? Where
+    {
+        get => _where?.Text;
+        set => _where = value is null ? null : new ParsedWhere(value, ImapRx.Search.ImapSearchParser.Parse(value));
+    }
+
+    /// <summary>The parsed <see cref="Where"/>.</summary>
+    internal ImapRx.Search.ImapSearchCriteria? WhereCriteria => _where?.Criteria;
+
     /// <summary>Stop after this many messages; null for no limit.</summary>
     public int? Limit { get; set; }
 
@@ -71,4 +88,6 @@ public sealed class FetchOptions
 
     /// <summary>Shared default instance.</summary>
     public static FetchOptions Default => new();
+
+    private sealed record ParsedWhere(string Text, ImapRx.Search.ImapSearchCriteria Criteria);
 }

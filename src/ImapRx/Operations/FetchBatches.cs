@@ -97,11 +97,32 @@ internal static class FetchBatches
         }
     }
 
-    /// <summary>The UIDs a fetch covers: the ones asked for, else every UID after <paramref name="afterUid"/>, ascending.</summary>
-    internal static Task<List<uint>> UidsAsync(IMailFolder folder, FetchOptions options, uint afterUid, CancellationToken cancellationToken)
-        => options.Uids is { } wanted
-            ? Task.FromResult(wanted.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList())
-            : FolderQueries.UidsAfterAsync(folder, afterUid, cancellationToken);
+    /// <summary>
+    /// The UIDs a fetch covers, ascending: above <paramref name="afterUid"/>, among <see cref="FetchOptions.Uids"/>
+    /// when given, and matching <see cref="FetchOptions.Where"/> when given (searched on this connection).
+    /// </summary>
+    internal static async Task<List<uint>> UidsAsync(IMailFolder folder, FetchOptions options, uint afterUid, CancellationToken cancellationToken)
+    {
+        IEnumerable<uint> uids;
+        if (options.WhereCriteria is { } where)
+        {
+            uids = await SearchMessages.UidsAsync(folder, where, cancellationToken).ConfigureAwait(false);
+            if (options.Uids is { } among)
+            {
+                uids = uids.Intersect(among);
+            }
+        }
+        else if (options.Uids is { } wanted)
+        {
+            uids = wanted;
+        }
+        else
+        {
+            return await FolderQueries.UidsAfterAsync(folder, afterUid, cancellationToken).ConfigureAwait(false);
+        }
+
+        return uids.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList();
+    }
 
     private static async Task<List<MailMessageInfo>> SummariesAsync(IMailFolder folder, FetchOptions options, IList<UniqueId> chunk, CancellationToken cancellationToken)
     {

@@ -16,24 +16,37 @@ internal static class SearchMessages
         => Run(context, folder, (_, _) => Task.FromResult(query));
 
     internal static IObservable<uint> Run(ClientContext context, string folder, ImapSearchCriteria parsed)
+        => Run(context, folder, (mailFolder, cancellationToken) => QueryAsync(mailFolder, parsed, cancellationToken));
+
+    /// <summary>The UIDs matching <paramref name="parsed"/> in the open <paramref name="folder"/>, ascending.</summary>
+    internal static async Task<IEnumerable<uint>> UidsAsync(IMailFolder folder, ImapSearchCriteria parsed, CancellationToken cancellationToken)
+    {
+        if (folder.Count == 0)
+        {
+            return Array.Empty<uint>();
+        }
+
+        var query = await QueryAsync(folder, parsed, cancellationToken).ConfigureAwait(false);
+        var results = await folder.SearchAsync(SearchOptions.All, query, cancellationToken).ConfigureAwait(false);
+        return results.UniqueIds.Select(u => u.Id).OrderBy(u => u);
+    }
+
+    private static async Task<SearchQuery> QueryAsync(IMailFolder mailFolder, ImapSearchCriteria parsed, CancellationToken cancellationToken)
     {
         if (!parsed.RequiresResolution)
         {
-            return Run(context, folder, parsed.Query);
+            return parsed.Query;
         }
 
-        return Run(context, folder, async (mailFolder, cancellationToken) =>
+        // Sequence numbers mean nothing across connections: resolve them on the one that runs the search.
+        var map = new Dictionary<ImapSequenceSet, IList<UniqueId>>();
+        foreach (var set in parsed.SequenceSets)
         {
-            // Sequence numbers mean nothing across connections: resolve them on the one that runs the search.
-            var map = new Dictionary<ImapSequenceSet, IList<UniqueId>>();
-            foreach (var set in parsed.SequenceSets)
-            {
-                var found = await mailFolder.FetchAsync(set.ToIndexes(mailFolder.Count), MessageSummaryItems.UniqueId, cancellationToken).ConfigureAwait(false);
-                map[set] = new UniqueIdSet(found.Select(m => m.UniqueId), SortOrder.Ascending);
-            }
+            var found = await mailFolder.FetchAsync(set.ToIndexes(mailFolder.Count), MessageSummaryItems.UniqueId, cancellationToken).ConfigureAwait(false);
+            map[set] = new UniqueIdSet(found.Select(m => m.UniqueId), SortOrder.Ascending);
+        }
 
-            return parsed.Resolve(set => map[set]);
-        });
+        return parsed.Resolve(set => map[set]);
     }
 
     private static IObservable<uint> Run(ClientContext context, string folder, Func<IMailFolder, CancellationToken, Task<SearchQuery>> buildQuery)
