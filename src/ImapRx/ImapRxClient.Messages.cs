@@ -34,6 +34,11 @@ public sealed partial class ImapRxClient
             return InParallel(folder, parallel, batch => MessageBatches(folder, batch));
         }
 
+        if (Operations.NativeFetchOperation.Applies(folder, options))
+        {
+            return Operations.NativeFetchOperation.Create(Context, folder, options);
+        }
+
         return Observable.Defer(() =>
         {
             var progress = new FetchProgress(options.SinceUid) { UidValidity = options.ExpectedUidValidity };
