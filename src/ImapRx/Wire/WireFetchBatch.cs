@@ -11,11 +11,12 @@ namespace ImapRx.Wire;
 internal sealed class WireFetchBatch
 {
     private readonly bool _keepRawMessage;
-    private readonly HashSet<uint> _sequenceNumbers = new();
+    private readonly SortedDictionary<uint, WireSummary> _bySequence = new();
 
     internal WireFetchBatch(bool keepRawMessage = false) => _keepRawMessage = keepRawMessage;
 
-    internal List<WireSummary> Summaries { get; } = new();
+    /// <summary>The messages read, in sequence order.</summary>
+    internal IReadOnlyCollection<WireSummary> Summaries => _bySequence.Values;
 
     /// <summary>Why the batch goes to the MailKit path; null while it is fine.</summary>
     internal string? RejectedBecause { get; private set; }
@@ -41,13 +42,13 @@ internal sealed class WireFetchBatch
 
                 // MailKit merges two FETCH responses for one message (an unsolicited flag update, say): rather
                 // than merge the same way, let it.
-                if (summary.Uid == 0 || !_sequenceNumbers.Add(sequenceNumber))
+                if (summary.Uid == 0 || _bySequence.ContainsKey(sequenceNumber))
                 {
                     Reject(summary.Uid == 0 ? "FETCH without UID" : "two FETCH responses for one message");
                     return;
                 }
 
-                Summaries.Add(summary);
+                _bySequence.Add(sequenceNumber, summary);
             }
             catch (WireRejectedException ex)
             {
@@ -57,12 +58,17 @@ internal sealed class WireFetchBatch
             return;
         }
 
-        var kind = UntaggedKind(response);
+        var kind = UntaggedKind(response, out var number);
         switch (kind)
         {
             case "EXPUNGE":
+                // As MailKit does: the expunged message leaves the batch, the ones after it move up one.
+                SawExpunge = true;
+                Expunge(number);
+                break;
             case "VANISHED":
                 SawExpunge = true;
+                Reject("VANISHED during FETCH");
                 break;
             case "EXISTS":
             case "RECENT":
@@ -75,17 +81,52 @@ internal sealed class WireFetchBatch
         }
     }
 
+    private void Expunge(uint sequenceNumber)
+    {
+        if (sequenceNumber == 0)
+        {
+            Reject("EXPUNGE 0");
+            return;
+        }
+
+        var moved = new List<WireSummary>();
+        foreach (var pair in _bySequence)
+        {
+            if (pair.Key >= sequenceNumber)
+            {
+                moved.Add(pair.Value);
+            }
+        }
+
+        foreach (var summary in moved)
+        {
+            _bySequence.Remove(summary.SequenceNumber);
+        }
+
+        foreach (var summary in moved)
+        {
+            if (summary.SequenceNumber == sequenceNumber)
+            {
+                continue;
+            }
+
+            summary.SequenceNumber--;
+            _bySequence.Add(summary.SequenceNumber, summary);
+        }
+    }
+
     /// <summary>The word that says what an untagged response is: <c>* 5 EXISTS</c> gives EXISTS, <c>* OK [...]</c> gives OK.</summary>
-    internal static string UntaggedKind(in WireResponse response)
+    internal static string UntaggedKind(in WireResponse response, out uint number)
     {
         var cursor = response.Cursor();
+        number = 0;
         try
         {
             cursor.Expect((byte)'*');
             cursor.Expect((byte)' ');
             if (cursor.Peek() >= (byte)'0' && cursor.Peek() <= (byte)'9')
             {
-                cursor.ReadNumber();
+                number = cursor.ReadNumber();
                 cursor.Expect((byte)' ');
             }
 

@@ -360,7 +360,10 @@ internal sealed class WireSession : IAsyncDisposable
 
                 if (!response.StartsWith(tag + " "))
                 {
-                    continue; // a continuation request we did not ask for: nothing to send
+                    // Not ours and not untagged (a continuation nobody asked for, or garbage): the handler decides;
+                    // the FETCH batch rejects it, since MailKit would fail on it.
+                    untagged(response);
+                    continue;
                 }
 
                 var status = response.StartsWith(tag + " OK") ? "OK" : response.StartsWith(tag + " NO") ? "NO" : "BAD";
