@@ -83,12 +83,14 @@ internal sealed class WireResponseReader
                 throw new WireProtocolException($"The server announced a literal of {literal} bytes; at most {MaxResponseBytes} are accepted.");
             }
 
+            // Scanning resumes after the literal, never inside it (its bytes may hold CRLFs), even when the literal
+            // is still on its way: _scan then points past _end until the reads catch up.
             var afterLiteral = newline + 1 + (int)literal;
             if (afterLiteral > _end)
             {
-                // Wait for the literal; remember where scanning resumes.
-                _scan = newline + 1;
-                EnsureRoom(afterLiteral - _start + 2);
+                var relative = afterLiteral - _start;
+                EnsureRoom(relative + 2); // may move the bytes to the front: positions are relative to _start
+                _scan = _start + relative;
                 length = 0;
                 return false;
             }
