@@ -16,15 +16,42 @@ public static class HeaderSync
         switch (contender)
         {
             case "imaprx":
+            case "imaprx-mailkit":
             case "imaprx-pool2":
             case "imaprx-pool4":
             {
-                var parallel = contender == "imaprx" ? 1 : contender[^1] - '0';
+                // imaprx: the native FETCH reader (one connection); imaprx-mailkit: the same call through MailKit's
+                // FetchAsync (today's path, and what a rejected batch falls back to); poolN: MailKit on N connections.
+                var parallel = contender.StartsWith("imaprx-pool", StringComparison.Ordinal) ? contender[^1] - '0' : 1;
                 await using var client = Child.ImapRx(settings, parallel + 1);
                 long items = 0;
-                await client.MessageBatches(settings.Folder, new FetchOptions { BatchSize = batch, MaxParallelism = parallel, Limit = settings.Int("limit", int.MaxValue) })
-                    .ForEachAsync(b => items += b.Count);
-                return (items, 0, $"parallel={parallel}");
+                var options = new FetchOptions
+                {
+                    BatchSize = batch,
+                    MaxParallelism = parallel,
+                    Limit = settings.Int("limit", int.MaxValue),
+                    UseNativeReader = contender == "imaprx",
+                };
+                await client.MessageBatches(settings.Folder, options).ForEachAsync(b => items += b.Count);
+                return (items, 0, $"parallel={parallel}" + (contender == "imaprx" ? ";native" : string.Empty));
+            }
+
+            case "mailkit-sync":
+            {
+                // MailKit's synchronous Fetch: no async state machine per token; shows how much of FetchAsync is that.
+                using var client = await Child.MailKitAsync(settings);
+                var folder = await client.GetFolderAsync(settings.Folder);
+                folder.Open(FolderAccess.ReadOnly);
+                var last = Math.Min(folder.UidNext!.Value.Id - 1, (uint)settings.Int("limit", int.MaxValue));
+                var request = new FetchRequest(Child.S1Items);
+                long items = 0;
+                for (uint lo = 1; lo <= last; lo += (uint)batch)
+                {
+                    items += folder.Fetch(new UniqueIdRange(new UniqueId(lo), new UniqueId(Math.Min(last, lo + (uint)batch - 1))), request).Count;
+                }
+
+                client.Disconnect(true);
+                return (items, 0, null);
             }
 
             case "mailkit":

@@ -31,8 +31,13 @@ public sealed partial class ImapRxClient
         ThrowIfDisposed();
         options ??= FetchOptions.Default;
         var fetch = options;
-        return options.MaxParallelism > 1
-            ? ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Summaries(Context, folder, fetch, plan))
+        if (options.MaxParallelism > 1)
+        {
+            return ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Summaries(Context, folder, fetch, plan));
+        }
+
+        return NativeFetchOperation.Applies(folder, options)
+            ? NativeFetchOperation.Create(Context, folder, options)
             : FetchBatches.Summaries(Context, folder, options, plan: null);
     }
 

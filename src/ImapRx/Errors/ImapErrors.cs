@@ -74,6 +74,8 @@ internal static class ImapErrors
                 return new ImapAuthenticationException($"The server rejected the login: {exception.Message}", serverAnswered: true, exception);
             case ImapCommandException command:
                 return new ImapCommandFailedException(operation ?? "the command", command.Response == ImapCommandResponse.Bad, command.ResponseText ?? command.Message, exception);
+            case Wire.WireCommandException refused:
+                return new ImapCommandFailedException(operation ?? refused.Command, isBad: false, refused.Message, exception);
             case FolderNotFoundException missing:
                 return new ImapFolderNotFoundException(missing.FolderName, exception);
             case MessageNotFoundException:

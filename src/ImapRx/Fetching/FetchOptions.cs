@@ -86,6 +86,14 @@ public sealed class FetchOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxParallelism), value, "MaxParallelism must be between 1 and 32.");
     }
 
+    /// <summary>
+    /// Reads header fetches (<see cref="Bodies"/> = <see cref="BodyFetchMode.None"/>, one connection) with ImapRx's own
+    /// FETCH reader on a bulk connection that counts against the pool, instead of MailKit's. The result is the
+    /// same; a batch the reader cannot prove it understood is fetched again through MailKit.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool UseNativeReader { get; set; } = true;
+
     /// <summary>Shared default instance.</summary>
     public static FetchOptions Default => new();
 

@@ -52,6 +52,17 @@ public sealed class ImapConnectionPool : IAsyncDisposable
     }
 
     /// <summary>
+    /// Leases a counted slot for a connection ImapRx opens itself (the bulk FETCH reader's): it counts against the
+    /// account's connection limit, as a lease and as an open connection, until disposed. Closes an idle pooled
+    /// connection first when the limit would otherwise be passed.
+    /// </summary>
+    internal ValueTask<IAsyncDisposable> LeaseSlotAsync(ImapAccountOptions account, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return GetAccount(account).LeaseSlotAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Leases a connection for IDLE: it is never shared and is closed (not reused) on release,
     /// and it counts against the account's connection limit.
     /// </summary>
@@ -215,6 +226,58 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             {
                 _slots.Release();
                 throw;
+            }
+        }
+
+        internal async ValueTask<IAsyncDisposable> LeaseSlotAsync(CancellationToken cancellationToken)
+        {
+            if (!await _slots.WaitAsync(_account.LeaseTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ImapLeaseTimeoutException(_account.AccountKey, _account.LeaseTimeout, _account.MaxConnections);
+            }
+
+            ImapConnection? surplus = null;
+            lock (_gate)
+            {
+                if (Volatile.Read(ref _open) >= _account.MaxConnections && _idle.Count > 0)
+                {
+                    surplus = _idle[0];
+                    _idle.RemoveAt(0);
+                    CancelEviction(surplus);
+                }
+            }
+
+            if (surplus is not null)
+            {
+                await CloseAsync(surplus).ConfigureAwait(false);
+            }
+
+            Interlocked.Increment(ref _open);
+            Interlocked.Increment(ref _inUse);
+            ImapRxDiagnostics.OpenConnections.Add(1, _serverAddress, _serverPort);
+            ImapRxDiagnostics.InUse.Add(1, _serverAddress, _serverPort);
+            return new Slot(this);
+        }
+
+        private void ReleaseSlot()
+        {
+            Interlocked.Decrement(ref _open);
+            Interlocked.Decrement(ref _inUse);
+            ImapRxDiagnostics.OpenConnections.Add(-1, _serverAddress, _serverPort);
+            ImapRxDiagnostics.InUse.Add(-1, _serverAddress, _serverPort);
+            _slots.Release();
+        }
+
+        private sealed class Slot : IAsyncDisposable
+        {
+            private AccountPool? _pool;
+
+            internal Slot(AccountPool pool) => _pool = pool;
+
+            public ValueTask DisposeAsync()
+            {
+                Interlocked.Exchange(ref _pool, null)?.ReleaseSlot();
+                return default;
             }
         }
 

@@ -1,0 +1,351 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Reactive.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Fetching;
+using ImapRx.Internal;
+using ImapRx.Model;
+using ImapRx.Pooling;
+using ImapRx.Resilience;
+using ImapRx.Wire;
+using MailKit;
+
+namespace ImapRx.Operations;
+
+/// <summary>
+/// The header fetch (<c>Messages</c>/<c>MessageBatches</c>) on the native reader. A pooled MailKit connection does
+/// what needs MailKit's folder model: open the folder, check UIDVALIDITY, look the UIDs up, classify the folder.
+/// Then a bulk connection on a counted pool slot (<see cref="WireSession"/>) EXAMINEs the folder, checks
+/// UIDVALIDITY again, and reads batch after batch with UID FETCH, parsed by <see cref="WireFetchParser"/>. A batch
+/// the reader rejects is fetched again through MailKit (counted, logged once) and never returned differently.
+/// Resumes after the last UID delivered when a connection drops; disposing cancels the fetch and closes the socket.
+/// </summary>
+internal sealed class NativeFetchOperation
+{
+    private readonly ClientContext _context;
+    private readonly string _folder;
+    private readonly FetchOptions _options;
+
+    private NativeFetchOperation(ClientContext context, string folder, FetchOptions options)
+    {
+        _context = context;
+        _folder = folder;
+        _options = options;
+    }
+
+    /// <summary>True when this fetch can take the native path: headers only, one connection, a plain folder name.</summary>
+    internal static bool Applies(string folder, FetchOptions options)
+        => options.UseNativeReader && options.Bodies == BodyFetchMode.None && options.MaxParallelism == 1 && WireSession.CanName(folder);
+
+    internal static IObservable<IReadOnlyList<MailMessageInfo>> Create(ClientContext context, string folder, FetchOptions options)
+        => Observable.Defer(() =>
+        {
+            var operation = new NativeFetchOperation(context, folder, options);
+            var progress = new Progress(options.SinceUid, 0);
+            return Observable.Create<IReadOnlyList<MailMessageInfo>>(async (observer, cancellationToken) =>
+                {
+                    try
+                    {
+                        await operation.RunAsync(progress, observer, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ImapErrors.Translate(ex, $"Messages of '{folder}'") is var translated && !ReferenceEquals(translated, ex))
+                    {
+                        throw translated;
+                    }
+                })
+                .RetryWith(context.Retry, context.Scheduler);
+        });
+
+    private async Task RunAsync(Progress progress, IObserver<IReadOnlyList<MailMessageInfo>> observer, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return;
+        }
+
+        var bulk = new BulkConnection(_context, _folder, plan.UidValidity);
+        try
+        {
+            for (var offset = 0; offset < plan.Uids.Count; offset += _options.BatchSize)
+            {
+                var count = Math.Min(_options.BatchSize, plan.Uids.Count - offset);
+                var batch = await FetchNativeAsync(bulk, plan, offset, count, progress, cancellationToken).ConfigureAwait(false);
+                if (batch is null)
+                {
+                    // Let go of the bulk slot while MailKit fetches: with a pool of one it is the only slot there is.
+                    await bulk.CloseAsync().ConfigureAwait(false);
+                    batch = await FetchThroughMailKitAsync(plan, offset, count, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (batch.Count > 0)
+                {
+                    observer.OnNext(batch);
+                    progress.Delivered += batch.Count;
+                }
+
+                progress.LastUid = Math.Max(progress.LastUid, plan.Uids[offset + count - 1]);
+            }
+        }
+        catch
+        {
+            bulk.Abort();
+            throw;
+        }
+        finally
+        {
+            await bulk.CloseAsync().ConfigureAwait(false);
+        }
+
+        observer.OnCompleted();
+    }
+
+    /// <summary>On a pooled MailKit connection: UIDVALIDITY, the UIDs still to deliver, the folder's kind.</summary>
+    private async Task<Plan?> PlanAsync(Progress progress, CancellationToken cancellationToken)
+    {
+        var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var mailFolder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, null, cancellationToken).ConfigureAwait(false);
+            if (progress.UidValidity != 0 && progress.UidValidity != mailFolder.UidValidity)
+            {
+                throw new ImapUidValidityChangedException(_folder, progress.UidValidity, mailFolder.UidValidity);
+            }
+
+            progress.UidValidity = mailFolder.UidValidity;
+            if (mailFolder.Count == 0 || (_options.Limit is { } limit && progress.Delivered >= limit))
+            {
+                return null;
+            }
+
+            var uids = await FetchBatches.UidsAsync(mailFolder, _options, progress.LastUid, cancellationToken).ConfigureAwait(false);
+            if (_options.Limit is { } max)
+            {
+                uids = uids.Take(max - progress.Delivered).ToList();
+            }
+
+            return uids.Count == 0
+                ? null
+                : new Plan(uids, mailFolder.UidValidity, mailFolder.FullName, FolderTypeClassifier.Classify(mailFolder), mailFolder.Supports(FolderFeature.ModSequences));
+        }
+        catch (Exception ex)
+        {
+            lease.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One batch on the bulk connection; null when the reader rejected it.</summary>
+    private async Task<List<MailMessageInfo>?> FetchNativeAsync(BulkConnection bulk, Plan plan, int offset, int count, Progress progress, CancellationToken cancellationToken)
+    {
+        var session = await bulk.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (plan.HasModSeq && !session.HasModSeq)
+        {
+            Reject(progress, "the bulk session has no CONDSTORE");
+            return null;
+        }
+
+        var items = plan.HasModSeq
+            ? "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE MODSEQ"
+            : "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE";
+        var fetched = await session.FetchAsync(UidSet(plan.Uids, offset, count), items, keepRawMessage: false, cancellationToken).ConfigureAwait(false);
+        if (fetched.RejectedBecause is { } reason)
+        {
+            Reject(progress, reason);
+            return null;
+        }
+
+        var batch = new List<MailMessageInfo>(fetched.Summaries.Count);
+        try
+        {
+            foreach (var summary in fetched.Summaries)
+            {
+                batch.Add(WireMessageMapper.ToInfo(summary, plan.FolderName, plan.FolderType, plan.UidValidity, plan.HasModSeq));
+            }
+        }
+        catch (WireRejectedException ex)
+        {
+            Reject(progress, ex.Message);
+            return null;
+        }
+
+        batch.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
+        NativeFetchDiagnostics.Batches.Add(1);
+        return batch;
+    }
+
+    private void Reject(Progress progress, string reason)
+    {
+        NativeFetchDiagnostics.Fallbacks.Add(1);
+        if (!progress.FallbackLogged)
+        {
+            progress.FallbackLogged = true;
+            NativeFetchDiagnostics.Fallback(_context.Logger, _context.Account.AccountKey, reason);
+        }
+    }
+
+    /// <summary>The batch as today's path fetches it: MailKit's FetchAsync, mapped by <see cref="MessageMapper"/>.</summary>
+    private async Task<List<MailMessageInfo>> FetchThroughMailKitAsync(Plan plan, int offset, int count, CancellationToken cancellationToken)
+    {
+        var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var mailFolder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, null, cancellationToken).ConfigureAwait(false);
+            if (mailFolder.UidValidity != plan.UidValidity)
+            {
+                throw new ImapUidValidityChangedException(_folder, plan.UidValidity, mailFolder.UidValidity);
+            }
+
+            var items = MessageMapper.SummaryItems;
+            if (mailFolder.Supports(FolderFeature.ModSequences))
+            {
+                items |= MessageSummaryItems.ModSeq;
+            }
+
+            var chunk = FolderQueries.ToUidSet(plan.Uids, offset, count, plan.UidValidity);
+            var summaries = await mailFolder.FetchAsync(chunk, new FetchRequest(items), cancellationToken).ConfigureAwait(false);
+            return summaries.OrderBy(s => s.UniqueId.Id)
+                .Select(s => MessageMapper.FromSummary(s, mailFolder.FullName, plan.FolderType, plan.UidValidity))
+                .ToList();
+        }
+        catch (Exception ex)
+        {
+            lease.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><paramref name="count"/> ascending UIDs from <paramref name="offset"/> as an IMAP set, ranges collapsed.</summary>
+    internal static string UidSet(List<uint> uids, int offset, int count)
+    {
+        var text = new StringBuilder();
+        var i = offset;
+        var end = offset + count;
+        while (i < end)
+        {
+            var first = uids[i];
+            var last = first;
+            while (i + 1 < end && uids[i + 1] == last + 1)
+            {
+                i++;
+                last = uids[i];
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append(',');
+            }
+
+            text.Append(first.ToString(CultureInfo.InvariantCulture));
+            if (last != first)
+            {
+                text.Append(':').Append(last.ToString(CultureInfo.InvariantCulture));
+            }
+
+            i++;
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>What one subscription has delivered so far, so a retry resumes instead of repeating.</summary>
+    private sealed class Progress
+    {
+        internal Progress(uint sinceUid, uint uidValidity)
+        {
+            LastUid = sinceUid;
+            UidValidity = uidValidity;
+        }
+
+        internal uint LastUid { get; set; }
+
+        internal uint UidValidity { get; set; }
+
+        internal int Delivered { get; set; }
+
+        internal bool FallbackLogged { get; set; }
+    }
+
+    private sealed record Plan(List<uint> Uids, uint UidValidity, string FolderName, MailFolderType FolderType, bool HasModSeq);
+
+    /// <summary>The bulk session and its pool slot, opened on first use and reopened after a fallback.</summary>
+    private sealed class BulkConnection
+    {
+        private readonly ClientContext _context;
+        private readonly string _folder;
+        private readonly uint _uidValidity;
+        private IAsyncDisposable? _slot;
+        private WireSession? _session;
+
+        internal BulkConnection(ClientContext context, string folder, uint uidValidity)
+        {
+            _context = context;
+            _folder = folder;
+            _uidValidity = uidValidity;
+        }
+
+        internal async Task<WireSession> GetAsync(CancellationToken cancellationToken)
+        {
+            if (_session is not null)
+            {
+                return _session;
+            }
+
+            _slot = await _context.Pool.LeaseSlotAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _session = await WireSession.OpenAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+                var uidValidity = await _session.ExamineAsync(_folder, cancellationToken).ConfigureAwait(false);
+                if (uidValidity != _uidValidity)
+                {
+                    throw new ImapUidValidityChangedException(_folder, _uidValidity, uidValidity);
+                }
+
+                return _session;
+            }
+            catch
+            {
+                Abort();
+                throw;
+            }
+        }
+
+        /// <summary>After an error: close the socket at once, no LOGOUT (the stream may be mid-response).</summary>
+        internal void Abort()
+        {
+            _session?.Abort();
+            _session = null;
+            _ = _slot?.DisposeAsync();
+            _slot = null;
+        }
+
+        internal async Task CloseAsync()
+        {
+            var session = _session;
+            var slot = _slot;
+            _session = null;
+            _slot = null;
+            if (session is not null)
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (slot is not null)
+            {
+                await slot.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

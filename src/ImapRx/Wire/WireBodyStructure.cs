@@ -1,0 +1,352 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace ImapRx.Wire;
+
+/// <summary>
+/// Walks a BODYSTRUCTURE of any depth and counts its attachments by the model's rule (see
+/// <c>MessageMapper.CountAttachments</c>), building MimeKit's <see cref="ContentType"/> and
+/// <see cref="ContentDisposition"/> exactly as MailKit does where the answer depends on them (a <c>name</c>
+/// parameter, a disposition). Every other field is read only as far as needed to know the grammar held.
+/// </summary>
+internal static class WireBodyStructure
+{
+    private const string QuotedSpecials = " \t()<>@,;:\\\"/[]?=";
+
+    /// <summary>Reads one body and returns the number of attachment parts in it.</summary>
+    internal static int CountAttachments(ref WireCursor cursor) => ReadBody(ref cursor, 0);
+
+    private static int ReadBody(ref WireCursor cursor, int depth)
+    {
+        if (depth > WireLimits.MaxNesting)
+        {
+            throw WireCursor.Reject("body nested too deep");
+        }
+
+        cursor.Expect((byte)'(');
+        cursor.SkipSpaces();
+        return cursor.Peek() == (byte)'(' ? ReadMultipart(ref cursor, depth) : ReadLeaf(ref cursor, depth);
+    }
+
+    private static int ReadMultipart(ref WireCursor cursor, int depth)
+    {
+        var count = 0;
+        while (cursor.Peek() == (byte)'(')
+        {
+            count += ReadBody(ref cursor, depth + 1);
+            cursor.SkipSpaces();
+        }
+
+        RequireToken(cursor.ReadString(), "multipart subtype");
+        cursor.SkipSpaces();
+        if (cursor.Peek() != (byte)')')
+        {
+            if (!cursor.TryNil())
+            {
+                ReadParameters(ref cursor);
+            }
+
+            cursor.SkipSpaces();
+            if (cursor.Peek() == (byte)'"')
+            {
+                throw WireCursor.Reject("description where a multipart's disposition belongs");
+            }
+
+            ReadExtensions(ref cursor, depth, allowLocationBeforeList: true);
+        }
+
+        cursor.Expect((byte)')');
+        return count; // a multipart is never an attachment itself
+    }
+
+    private static int ReadLeaf(ref WireCursor cursor, int depth)
+    {
+        var type = RequireToken(cursor.ReadString(), "media type");
+        cursor.SkipSpaces();
+        var subtype = RequireToken(cursor.ReadString(), "media subtype");
+        cursor.SkipSpaces();
+        List<KeyValuePair<string, string>>? parameters = null;
+        if (!cursor.TryNil())
+        {
+            parameters = ReadParameters(ref cursor);
+        }
+
+        cursor.SkipSpaces();
+        cursor.ReadNString(); // id
+        cursor.SkipSpaces();
+        cursor.ReadNString(); // description
+        cursor.SkipSpaces();
+        cursor.ReadNString(); // encoding
+        cursor.SkipSpaces();
+        cursor.ReadNumber(); // octets
+
+        var isText = type.Equals("text", StringComparison.OrdinalIgnoreCase);
+        if (type.Equals("multipart", StringComparison.OrdinalIgnoreCase))
+        {
+            throw WireCursor.Reject("multipart type on a single part");
+        }
+
+        cursor.SkipSpaces();
+        if (type.Equals("message", StringComparison.OrdinalIgnoreCase) && subtype.Equals("rfc822", StringComparison.OrdinalIgnoreCase))
+        {
+            if (cursor.Peek() == (byte)'(')
+            {
+                // The enclosed message's envelope and body are not this message's attachments (the model does not
+                // descend into them), but they must still be well formed.
+                WireEnvelope.Parse(ref cursor);
+                cursor.SkipSpaces();
+                ReadBody(ref cursor, depth + 1);
+                cursor.SkipSpaces();
+                cursor.ReadNumber(); // lines
+                cursor.SkipSpaces();
+            }
+        }
+        else if (isText)
+        {
+            cursor.ReadNumber(); // lines
+            cursor.SkipSpaces();
+        }
+
+        ContentDisposition? disposition = null;
+        if (cursor.Peek() != (byte)')')
+        {
+            cursor.ReadNString(); // MD5
+            cursor.SkipSpaces();
+            if (cursor.Peek() != (byte)')')
+            {
+                disposition = ReadDisposition(ref cursor);
+                cursor.SkipSpaces();
+                ReadExtensions(ref cursor, depth, allowLocationBeforeList: false, dispositionRead: true);
+            }
+        }
+
+        cursor.Expect((byte)')');
+        return IsAttachment(type, subtype, parameters, disposition) ? 1 : 0;
+    }
+
+    /// <summary>Disposition (unless already read), language, location, then any further extension values up to the ')'.</summary>
+    private static void ReadExtensions(ref WireCursor cursor, int depth, bool allowLocationBeforeList, bool dispositionRead = false)
+    {
+        if (!dispositionRead && cursor.Peek() != (byte)')')
+        {
+            ReadDisposition(ref cursor);
+            cursor.SkipSpaces();
+        }
+
+        if (cursor.Peek() != (byte)')')
+        {
+            ReadLanguage(ref cursor);
+            cursor.SkipSpaces();
+        }
+
+        // MailKit reads a location only when the next value is not a list (for a single part).
+        if (cursor.Peek() != (byte)')' && (allowLocationBeforeList || cursor.Peek() != (byte)'('))
+        {
+            cursor.ReadNString();
+            cursor.SkipSpaces();
+        }
+
+        while (cursor.Peek() != (byte)')')
+        {
+            if (cursor.AtEnd)
+            {
+                throw WireCursor.Reject("unterminated body");
+            }
+
+            cursor.SkipValue(depth + 1);
+            cursor.SkipSpaces();
+        }
+    }
+
+    private static void ReadLanguage(ref WireCursor cursor)
+    {
+        if (cursor.TryNil())
+        {
+            return;
+        }
+
+        if (!cursor.TryTake((byte)'('))
+        {
+            cursor.ReadString();
+            return;
+        }
+
+        cursor.SkipSpaces();
+        while (!cursor.TryTake((byte)')'))
+        {
+            if (cursor.AtEnd)
+            {
+                throw WireCursor.Reject("unterminated language list");
+            }
+
+            cursor.ReadNString();
+            cursor.SkipSpaces();
+        }
+    }
+
+    private static ContentDisposition? ReadDisposition(ref WireCursor cursor)
+    {
+        if (cursor.TryNil())
+        {
+            return null;
+        }
+
+        if (!cursor.TryTake((byte)'('))
+        {
+            throw WireCursor.Reject("disposition that is not a list");
+        }
+
+        cursor.SkipSpaces();
+        var value = cursor.ReadNString();
+        cursor.SkipSpaces();
+        List<KeyValuePair<string, string>>? parameters = null;
+        if (!cursor.TryNil())
+        {
+            parameters = ReadParameters(ref cursor);
+        }
+
+        cursor.SkipSpaces();
+        cursor.Expect((byte)')');
+        if (value is null && parameters is null)
+        {
+            return null;
+        }
+
+        // As MailKit builds it: an empty disposition means attachment; stray quotes are dropped.
+        var text = new StringBuilder(string.IsNullOrEmpty(value) ? ContentDisposition.Attachment : value!.Trim('"'));
+        AppendParameters(text, parameters);
+        return ContentDisposition.TryParse(text.ToString(), out var disposition) ? disposition : null;
+    }
+
+    private static List<KeyValuePair<string, string>> ReadParameters(ref WireCursor cursor)
+    {
+        cursor.Expect((byte)'(');
+        var parameters = new List<KeyValuePair<string, string>>(2);
+        cursor.SkipSpaces();
+        while (!cursor.TryTake((byte)')'))
+        {
+            if (cursor.AtEnd)
+            {
+                throw WireCursor.Reject("unterminated parameter list");
+            }
+
+            var name = cursor.ReadString();
+            cursor.SkipSpaces();
+            var value = cursor.ReadNString() ?? string.Empty;
+            cursor.SkipSpaces();
+            parameters.Add(new KeyValuePair<string, string>(name, value));
+        }
+
+        return parameters;
+    }
+
+    /// <summary>The model's rule (MessageMapper.IsAttachment) on the types MailKit would have built.</summary>
+    private static bool IsAttachment(string type, string subtype, List<KeyValuePair<string, string>>? parameters, ContentDisposition? disposition)
+    {
+        var isText = type.Equals("text", StringComparison.OrdinalIgnoreCase);
+        if (disposition is not null)
+        {
+            if (disposition.IsAttachment)
+            {
+                return true;
+            }
+
+            if (!string.IsNullOrEmpty(disposition.FileName) && !isText)
+            {
+                return true;
+            }
+        }
+
+        if (isText && (subtype.Equals("plain", StringComparison.OrdinalIgnoreCase) || subtype.Equals("html", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        // Without a parameter whose name starts with "name" (name, name*, name*0*, ...) MimeKit cannot find a Name:
+        // skip building the ContentType, the common case.
+        if (parameters is null || !HasNameParameter(parameters))
+        {
+            return false;
+        }
+
+        var text = new StringBuilder(type.Length + subtype.Length + 32);
+        text.Append(type).Append('/').Append(subtype);
+        AppendParameters(text, parameters);
+        return ContentType.TryParse(text.ToString(), out var contentType) && !string.IsNullOrEmpty(contentType.Name);
+    }
+
+    private static bool HasNameParameter(List<KeyValuePair<string, string>> parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            if (parameter.Key.StartsWith("name", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AppendParameters(StringBuilder text, List<KeyValuePair<string, string>>? parameters)
+    {
+        if (parameters is null)
+        {
+            return;
+        }
+
+        foreach (var parameter in parameters)
+        {
+            text.Append("; ").Append(parameter.Key).Append('=');
+            if (NeedsQuoting(parameter.Value))
+            {
+                MimeUtils.AppendQuoted(text, parameter.Value);
+            }
+            else
+            {
+                text.Append(parameter.Value);
+            }
+        }
+    }
+
+    private static bool NeedsQuoting(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c > 127 || char.IsControl(c) || QuotedSpecials.IndexOf(c) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return value.Length == 0;
+    }
+
+    /// <summary>
+    /// Only plain MIME tokens: with anything else MimeKit's parse of the type could differ from the bytes, and
+    /// the part is left to MailKit.
+    /// </summary>
+    private static string RequireToken(string value, string what)
+    {
+        if (value.Length == 0)
+        {
+            throw WireCursor.Reject($"empty {what}");
+        }
+
+        foreach (var c in value)
+        {
+            var ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '-' || c == '+' || c == '.' || c == '_' || c == '!' || c == '#' || c == '$' ||
+                     c == '&' || c == '^' || c == '`' || c == '|' || c == '~';
+            if (!ok)
+            {
+                throw WireCursor.Reject($"{what} is not a plain token");
+            }
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,414 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Configuration;
+using MailKit.Security;
+using AuthenticationException = MailKit.Security.AuthenticationException;
+
+namespace ImapRx.Wire;
+
+/// <summary>
+/// A small IMAP session for bulk reads, on a connection of its own: greeting, CAPABILITY, implicit TLS or
+/// STARTTLS (with the account's certificate check, <see cref="CertificateValidator"/>), SASL through MailKit's
+/// <see cref="SaslMechanism"/> classes, ENABLE CONDSTORE, EXAMINE (read-only: nothing is ever marked read),
+/// UID FETCH, LOGOUT. It logs nothing and never puts a credential in an exception.
+/// </summary>
+internal sealed class WireSession : IAsyncDisposable
+{
+    private static readonly string[] PreferredMechanisms = { "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN" };
+
+    private readonly ImapAccountOptions _account;
+    private readonly TcpClient _tcp;
+    private Stream _stream;
+    private WireResponseReader _reader;
+    private HashSet<string> _capabilities = new(StringComparer.OrdinalIgnoreCase);
+    private int _tag;
+    private int _disposed;
+
+    private WireSession(ImapAccountOptions account, TcpClient tcp, Stream stream)
+    {
+        _account = account;
+        _tcp = tcp;
+        _stream = stream;
+        _reader = new WireResponseReader(stream);
+    }
+
+    /// <summary>CONDSTORE is on: every FETCH response carries MODSEQ.</summary>
+    internal bool HasModSeq { get; private set; }
+
+    /// <summary>The buffer's current size (it grows to the largest response).</summary>
+    internal int BufferCapacity => _reader.BufferCapacity;
+
+    /// <summary>Connects, secures and authenticates. On failure everything opened is closed again.</summary>
+    internal static async Task<WireSession> OpenAsync(ImapAccountOptions account, CancellationToken cancellationToken)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        WireSession? session = null;
+        try
+        {
+            using (Deadline(account, cancellationToken, out var token))
+            using (token.Register(static state => ((TcpClient)state!).Dispose(), tcp))
+            {
+                await tcp.ConnectAsync(account.Host, account.Port).ConfigureAwait(false);
+                token.ThrowIfCancellationRequested();
+                Stream stream = tcp.GetStream();
+                if (account.Encryption == ImapEncryption.Tls)
+                {
+                    stream = await SecureAsync(stream, account).ConfigureAwait(false);
+                }
+
+                session = new WireSession(account, tcp, stream);
+                await session.HandshakeAsync(token).ConfigureAwait(false);
+            }
+
+            return session;
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            await DisposeQuietlyAsync(session, tcp).ConfigureAwait(false);
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(session, tcp).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>EXAMINEs <paramref name="folder"/> and returns its UIDVALIDITY.</summary>
+    internal async Task<uint> ExamineAsync(string folder, CancellationToken cancellationToken)
+    {
+        uint uidValidity = 0;
+        await RunAsync(
+            "EXAMINE " + Quote(folder),
+            response =>
+            {
+                var text = response.ToText(120);
+                const string marker = "[UIDVALIDITY ";
+                var at = text.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+                if (at >= 0)
+                {
+                    var end = text.IndexOf(']', at);
+                    if (end > at && uint.TryParse(text.Substring(at + marker.Length, end - at - marker.Length), out var parsed))
+                    {
+                        uidValidity = parsed;
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (uidValidity == 0)
+        {
+            throw new WireProtocolException("The server's EXAMINE response had no UIDVALIDITY.");
+        }
+
+        return uidValidity;
+    }
+
+    /// <summary>Runs one UID FETCH and collects its responses into a batch (which may come back rejected).</summary>
+    internal async Task<WireFetchBatch> FetchAsync(string uidSet, string items, bool keepRawMessage, CancellationToken cancellationToken)
+    {
+        var batch = new WireFetchBatch(keepRawMessage);
+        var status = await RunAsync("UID FETCH " + uidSet + " (" + items + ")", response => batch.Add(response), cancellationToken, throwOnNo: false).ConfigureAwait(false);
+        if (status != "OK")
+        {
+            batch.Reject("UID FETCH answered " + status);
+        }
+
+        return batch;
+    }
+
+    /// <summary>LOGOUT (briefly waited for), then close.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await RunAsync("LOGOUT", static _ => { }, timeout.Token, throwOnNo: false).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Closing anyway; a LOGOUT that did not complete changes nothing on the server.
+        }
+
+        _stream.Dispose();
+        _tcp.Dispose();
+    }
+
+    /// <summary>Closes without LOGOUT (after an error: the stream may be mid-response).</summary>
+    internal void Abort()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        _stream.Dispose();
+        _tcp.Dispose();
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(WireSession? session, TcpClient tcp)
+    {
+        if (session is not null)
+        {
+            session.Abort();
+        }
+
+        tcp.Dispose();
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static IDisposable Deadline(ImapAccountOptions account, CancellationToken cancellationToken, out CancellationToken token)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(account.Timeout);
+        token = source.Token;
+        return source;
+    }
+
+    private static async Task<Stream> SecureAsync(Stream inner, ImapAccountOptions account)
+    {
+        // The same check as the MailKit connections: the account's callback, CAs or pins, else the platform's
+        // trust store with the host name; never switched off.
+        var validation = CertificateValidator.Create(account);
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false, validation);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(account.Host, null, System.Security.Authentication.SslProtocols.None, checkCertificateRevocation: false).ConfigureAwait(false);
+        }
+        catch
+        {
+            ssl.Dispose();
+            throw;
+        }
+
+        return ssl;
+    }
+
+    private async Task HandshakeAsync(CancellationToken cancellationToken)
+    {
+        var greeting = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (greeting.StartsWith("* BYE"))
+        {
+            throw new WireProtocolException("The server refused the connection: " + greeting.ToText());
+        }
+
+        var preauthenticated = greeting.StartsWith("* PREAUTH");
+        if (!preauthenticated && !greeting.StartsWith("* OK"))
+        {
+            throw new WireProtocolException("Not an IMAP greeting.");
+        }
+
+        await CapabilityAsync(cancellationToken).ConfigureAwait(false);
+        if (_account.Encryption == ImapEncryption.StartTls)
+        {
+            // StartTls means TLS or nothing: a server without STARTTLS is an error, never plain text.
+            if (!_capabilities.Contains("STARTTLS"))
+            {
+                throw new NotSupportedException("The server does not offer STARTTLS.");
+            }
+
+            await RunAsync("STARTTLS", static _ => { }, cancellationToken).ConfigureAwait(false);
+            _stream = await SecureAsync(_stream, _account).ConfigureAwait(false);
+            _reader = new WireResponseReader(_stream);
+            await CapabilityAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!preauthenticated)
+        {
+            await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
+            await CapabilityAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_capabilities.Contains("CONDSTORE"))
+        {
+            await RunAsync("ENABLE CONDSTORE", static _ => { }, cancellationToken, throwOnNo: false).ConfigureAwait(false);
+            HasModSeq = true;
+        }
+    }
+
+    private async Task CapabilityAsync(CancellationToken cancellationToken)
+    {
+        var capabilities = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await RunAsync(
+            "CAPABILITY",
+            response =>
+            {
+                if (!response.StartsWith("* CAPABILITY "))
+                {
+                    return;
+                }
+
+                foreach (var word in response.ToText(int.MaxValue).Substring("* CAPABILITY ".Length).Split(' '))
+                {
+                    if (word.Length > 0)
+                    {
+                        capabilities.Add(word);
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        _capabilities = capabilities;
+    }
+
+    private async Task AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        SaslMechanism mechanism;
+        switch (_account.Credential)
+        {
+            case PasswordCredential password:
+                mechanism = PickMechanism(new NetworkCredential(_account.Username, password.Password));
+                break;
+            case OAuth2Credential oauth:
+                var token = await oauth.Provider(false, cancellationToken).ConfigureAwait(false);
+                mechanism = oauth.Mechanism == OAuth2Mechanism.OAuthBearer
+                    ? new SaslMechanismOAuthBearer(_account.Username, token)
+                    : new SaslMechanismOAuth2(_account.Username, token);
+                break;
+            default:
+                throw new ArgumentException($"Unsupported credential type {_account.Credential.GetType().Name}.");
+        }
+
+        var command = "AUTHENTICATE " + mechanism.MechanismName;
+        if (mechanism.SupportsInitialResponse && _capabilities.Contains("SASL-IR"))
+        {
+            var initial = await mechanism.ChallengeAsync(null, cancellationToken).ConfigureAwait(false);
+            command += " " + (initial.Length == 0 ? "=" : initial);
+        }
+
+        var tag = NextTag();
+        await WriteLineAsync(tag + " " + command, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var response = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StartsWith("+"))
+            {
+                var challenge = response.Length > 2 ? WireText.Decode(response.Buffer, response.Offset + 2, response.Length - 2) : string.Empty;
+                string answer;
+                try
+                {
+                    answer = await mechanism.ChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    await WriteLineAsync("*", cancellationToken).ConfigureAwait(false); // cancel the exchange
+                    throw;
+                }
+
+                await WriteLineAsync(answer, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (response.StartsWith(tag + " "))
+            {
+                if (response.StartsWith(tag + " OK"))
+                {
+                    return;
+                }
+
+                // The server's words only: never the exchange, which carries the secret.
+                throw new AuthenticationException($"The server rejected {mechanism.MechanismName} authentication.");
+            }
+        }
+    }
+
+    private SaslMechanism PickMechanism(NetworkCredential credential)
+    {
+        foreach (var name in PreferredMechanisms)
+        {
+            if (_capabilities.Contains("AUTH=" + name))
+            {
+                return SaslMechanism.Create(name, credential)!;
+            }
+        }
+
+        throw new AuthenticationException("The server offers no SASL mechanism this reader can use (SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, LOGIN).");
+    }
+
+    /// <summary>Sends a command and hands every untagged response to <paramref name="untagged"/>; returns OK, NO or BAD.</summary>
+    private async Task<string> RunAsync(string command, Action<WireResponse> untagged, CancellationToken cancellationToken, bool throwOnNo = true)
+    {
+        var tag = NextTag();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_account.Timeout);
+
+        // Cancellation closes the socket: a read blocked on a silent server ends at once.
+        using var registration = deadline.Token.Register(static state => ((WireSession)state!).Abort(), this);
+        try
+        {
+            await WriteLineAsync(tag + " " + command, deadline.Token).ConfigureAwait(false);
+            while (true)
+            {
+                var response = await _reader.ReadAsync(deadline.Token).ConfigureAwait(false);
+                deadline.CancelAfter(_account.Timeout); // the timeout is for silence, not for the whole command
+                if (response.Length > 0 && response.Buffer[response.Offset] == (byte)'*')
+                {
+                    if (response.StartsWith("* BYE") && command != "LOGOUT")
+                    {
+                        throw new WireProtocolException("The server closed the session: " + response.ToText());
+                    }
+
+                    untagged(response);
+                    continue;
+                }
+
+                if (!response.StartsWith(tag + " "))
+                {
+                    // Not ours and not untagged (a continuation nobody asked for, or garbage): the handler decides;
+                    // the FETCH batch rejects it, since MailKit would fail on it.
+                    untagged(response);
+                    continue;
+                }
+
+                var status = response.StartsWith(tag + " OK") ? "OK" : response.StartsWith(tag + " NO") ? "NO" : "BAD";
+                if (status != "OK" && throwOnNo)
+                {
+                    throw new WireCommandException(command.Split(' ')[0], response.ToText());
+                }
+
+                return status;
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException or SocketException && deadline.IsCancellationRequested)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            throw new TimeoutException($"The server sent nothing for {_account.Timeout.TotalSeconds:0.#} s.", ex);
+        }
+    }
+
+    private async Task WriteLineAsync(string line, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\r\n");
+        await _stream.WriteAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private string NextTag() => "W" + (++_tag).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Only folder names that need no modified UTF-7 reach here (see <see cref="CanName"/>).</summary>
+    private static string Quote(string folder) => "\"" + folder.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>True when the name can be sent as a quoted string as is: printable ASCII without '&amp;'.</summary>
+    internal static bool CanName(string folder)
+    {
+        foreach (var c in folder)
+        {
+            if (c < 0x20 || c > 0x7e || c == '&')
+            {
+                return false;
+            }
+        }
+
+        return folder.Length > 0;
+    }
+}
