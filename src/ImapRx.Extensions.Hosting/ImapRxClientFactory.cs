@@ -24,6 +24,10 @@ internal sealed class ImapRxClientFactory : IImapRxClientFactory, IAsyncDisposab
     private readonly ImapRxRegistration _registration;
     private readonly Lazy<ImapConnectionPool> _pool;
     private readonly ConcurrentDictionary<string, Lazy<ImapRxClient>> _clients = new(StringComparer.Ordinal);
+
+    // One options instance per account: its credential is the pool's identity (an OAuth2 credential is a new identity
+    // each time it is built), so the clients, the health check and the statistics must all use the same one.
+    private readonly ConcurrentDictionary<string, Lazy<ImapAccountOptions>> _accounts = new(StringComparer.Ordinal);
     private int _disposed;
 
     public ImapRxClientFactory(IServiceProvider services, IOptionsMonitor<ImapAccountSettings> settings, ImapRxRegistration registration)
@@ -58,6 +62,11 @@ internal sealed class ImapRxClientFactory : IImapRxClientFactory, IAsyncDisposab
     public ImapAccountOptions GetAccount(string accountName)
     {
         CheckName(accountName);
+        return _accounts.GetOrAdd(accountName, name => new Lazy<ImapAccountOptions>(() => Build(name))).Value;
+    }
+
+    private ImapAccountOptions Build(string accountName)
+    {
         var errors = new List<string>();
         var account = ImapAccountOptionsBuilder.TryBuild(accountName, _registration.SectionPathOf(accountName), _settings.Get(accountName), _services, errors);
         return account ?? throw new OptionsValidationException(accountName, typeof(ImapAccountSettings), errors);

@@ -33,14 +33,10 @@ internal sealed class ImapRxHealthCheck : IHealthCheck
         foreach (var name in names)
         {
             var account = _factory.GetAccount(name);
-            var statistics = _factory.Pool.GetStatistics(account);
-            data[$"{name}.open"] = statistics.OpenConnections;
-            data[$"{name}.in_use"] = statistics.LeasesInUse;
-            data[$"{name}.idle"] = statistics.IdleConnections;
-            data[$"{name}.waiting"] = statistics.LeasesWaiting;
-            if (statistics.LeasesWaiting > 0)
+            if (_factory.Pool.GetStatistics(account).LeasesWaiting > 0)
             {
                 waiting.Add(name);
+                AddStatistics(data, name, account);
                 continue;
             }
 
@@ -62,6 +58,8 @@ internal sealed class ImapRxHealthCheck : IHealthCheck
                 firstError ??= ex;
                 failures.Add($"{name}: {(ex is OperationCanceledException ? "no answer before the health check's timeout" : ex.Message)}");
             }
+
+            AddStatistics(data, name, account);
         }
 
         if (failures.Count > 0)
@@ -72,5 +70,15 @@ internal sealed class ImapRxHealthCheck : IHealthCheck
         return waiting.Count > 0
             ? HealthCheckResult.Degraded($"Callers are waiting for a connection to {string.Join(", ", waiting)}.", data: data)
             : HealthCheckResult.Healthy($"NOOP answered for {string.Join(", ", names)}.", data);
+    }
+
+    // After the NOOP, so the numbers include the connection it used.
+    private void AddStatistics(Dictionary<string, object> data, string name, Configuration.ImapAccountOptions account)
+    {
+        var statistics = _factory.Pool.GetStatistics(account);
+        data[$"{name}.open"] = statistics.OpenConnections;
+        data[$"{name}.in_use"] = statistics.LeasesInUse;
+        data[$"{name}.idle"] = statistics.IdleConnections;
+        data[$"{name}.waiting"] = statistics.LeasesWaiting;
     }
 }
