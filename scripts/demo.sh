@@ -10,6 +10,7 @@ echo "ImapRx demo: 3 steps (check Dovecot, build the demo, run it against a priv
 
 # Everything the demo writes (the sandbox server's directory) goes under one directory of ours.
 sandbox=$(mktemp -d "${TMPDIR:-/tmp}/imaprx-demo.XXXXXX")
+chmod 755 "$sandbox" # mktemp makes it 0700; Dovecot's unprivileged auth process must reach the sandbox's user list
 demo_pid=""
 cleanup() {
   local status=$?

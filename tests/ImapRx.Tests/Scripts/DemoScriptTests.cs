@@ -11,6 +11,8 @@ public sealed class DemoScriptTests
     public async Task DemoScript_InterruptedWhileTheSandboxRuns_RemovesItsDirectoryAndStopsItsDovecot()
     {
         var temp = Directory.CreateTempSubdirectory("imaprx-demo-test-").FullName;
+        // Created 0700; like /tmp, Dovecot's unprivileged auth process must be able to pass through it.
+        File.SetUnixFileMode(temp, (UnixFileMode)0b111_101_101);
         try
         {
             var start = new ProcessStartInfo("bash", new[] { Path.Combine(PowerShellHost.RepositoryRoot, "scripts", "demo.sh"), "1000" })
@@ -27,16 +29,16 @@ public sealed class DemoScriptTests
             demo.BeginOutputReadLine();
             demo.BeginErrorReadLine();
 
-            // Wait until the demo's own Dovecot is up (its pid file exists under the demo's directory).
+            // Wait until the demo works against its own Dovecot (listed folders; the pid file is under the demo's directory).
             string? pidFile = null;
             var deadline = DateTime.UtcNow.AddMinutes(10);
-            while (pidFile is null && !demo.HasExited && DateTime.UtcNow < deadline)
+            while ((pidFile is null || !lines.Any(l => l.StartsWith("1) Folders", StringComparison.Ordinal))) && !demo.HasExited && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200);
                 pidFile = Directory.EnumerateFiles(temp, "master.pid", SearchOption.AllDirectories).FirstOrDefault();
             }
 
-            Assert.True(pidFile is not null, "the demo's Dovecot never started:\n" + string.Join("\n", lines));
+            Assert.True(pidFile is not null && !demo.HasExited, "the demo never got its Dovecot working:\n" + string.Join("\n", lines));
             var dovecotPid = int.Parse(File.ReadAllText(pidFile!).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
             using (var interrupt = Process.Start("kill", new[] { "-INT", demo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!)
