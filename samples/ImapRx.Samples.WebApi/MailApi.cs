@@ -1,21 +1,21 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using ImapRx.Configuration;
+using ImapRx.Extensions.Hosting;
 using ImapRx.Fetching;
-using ImapRx.Pooling;
 
 namespace ImapRx.Samples.WebApi;
 
-/// <summary>GET /folders and GET /folders/{folder}/messages for one account, sharing one connection pool.</summary>
+/// <summary>GET /folders, GET /folders/{folder} and GET /health for the account configured under Imap:Accounts.</summary>
 public static class MailApi
 {
-    public static WebApplication Build(ImapAccountOptions account, string[]? args = null)
+    /// <summary>Builds the app on <paramref name="builder"/> (Program.cs passes <c>WebApplication.CreateBuilder(args)</c>).</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
     {
         // begin-snippet: webapi
-        var builder = WebApplication.CreateBuilder(args ?? Array.Empty<string>());
-        builder.Services.AddSingleton(_ => new ImapConnectionPool()); // one pool, shared by every request
-        builder.Services.AddSingleton<IImapRxClient>(services => new ImapRxClient(account, services.GetRequiredService<ImapConnectionPool>()));
+        builder.AddImapRx(); // the "Imap" section: appsettings.json, user secrets, environment variables
+        builder.Services.AddHealthChecks().AddImapRx(); // pool statistics and a NOOP
         var app = builder.Build();
+        app.MapHealthChecks("/health");
 
         app.MapGet("/folders", (IImapRxClient mail, CancellationToken aborted) =>
             mail.Folders().ToList().ToTask(aborted));

@@ -240,6 +240,14 @@ public sealed class ImapAccountOptions
     /// </summary>
     public bool IsFrozen => _frozen;
 
+    /// <summary>
+    /// Your own Polly pipeline for opening this account's connections; when set it replaces the built-in retry
+    /// (<see cref="MaxRetries"/>, <see cref="RetryDelay"/>, <see cref="MaxRetryDelay"/> are then not used). Make it retry
+    /// only transient failures: an authentication failure retried can lock the account.
+    /// </summary>
+    /// <value>The default is null: the built-in retry.</value>
+    public Polly.ResiliencePipeline? ConnectPipeline { get; set; }
+
     /// <summary>Key that identifies the account in the pool: same server, port and user share connections.</summary>
     public string AccountKey => $"{Host.ToLowerInvariant()}:{Port}:{Username}";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Reflection;
 
 namespace ImapRx.Diagnostics;
 
@@ -30,9 +31,12 @@ public static class ImapRxDiagnostics
     /// <summary>Instrument: idle connections closed for age (counter).</summary>
     public const string Evictions = "imaprx.connections.evicted";
 
-    internal static readonly ActivitySource Source = new(Name, "0.1.0");
+    /// <summary>The library's version (Directory.Build.props, the one version source), given to the meter and activity source.</summary>
+    internal static readonly string Version = ReadVersion();
 
-    internal static readonly Meter Meter = new(Name, "0.1.0");
+    internal static readonly ActivitySource Source = new(Name, Version);
+
+    internal static readonly Meter Meter = new(Name, Version);
 
     internal static readonly UpDownCounter<long> OpenConnections = Meter.CreateUpDownCounter<long>(ConnectionsOpen, "{connection}", "IMAP connections open");
 
@@ -45,4 +49,18 @@ public static class ImapRxDiagnostics
     internal static readonly Counter<long> RetryCount = Meter.CreateCounter<long>(Retries, "{retry}", "Connect retries");
 
     internal static readonly Counter<long> EvictionCount = Meter.CreateCounter<long>(Evictions, "{connection}", "Connections evicted for idle age");
+
+    // The informational version is the package version, with "+<commit>" appended when the SDK knows the commit.
+    private static string ReadVersion()
+    {
+        var assembly = typeof(ImapRxDiagnostics).Assembly;
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (string.IsNullOrEmpty(informational))
+        {
+            return assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        }
+
+        var plus = informational!.IndexOf('+');
+        return plus < 0 ? informational : informational.Substring(0, plus);
+    }
 }

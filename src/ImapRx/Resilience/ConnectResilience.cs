@@ -13,6 +13,11 @@ internal static class ConnectResilience
 {
     internal static ResiliencePipeline Create(RetryPolicy policy, TimeProvider timeProvider, Action<int, TimeSpan, Exception?>? onRetry)
     {
+        if (account.ConnectPipeline is { } own)
+        {
+            return own; // the user's pipeline (ImapAccountOptions.ConnectPipeline) replaces the built-in retry
+        }
+
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (policy.MaxRetries > 0)
         {

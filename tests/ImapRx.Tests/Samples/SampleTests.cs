@@ -9,9 +9,12 @@ using ImapRx.Samples.WebApi;
 using ImapRx.Samples.Worker;
 using ImapRx.Sandbox.Server;
 using ImapRx.Sync;
+using ImapRx.Tests.Extensions.Hosting;
 using ImapRx.Tests.Server;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,7 +30,9 @@ public sealed class SampleTests(DovecotFixture fixture)
     {
         var user = await fixture.CreateUserAsync();
         await new MaildirWriter(fixture.Server).WriteAsync(user, "INBOX", new CorpusGenerator(120) { MalformedInterval = 0 }.GenerateSmall(12));
-        var app = MailApi.Build(SandboxAccounts.For(fixture.Server, user, maxConnections: 2));
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(SandboxConfiguration.For(fixture.Server, user, "Main", maxConnections: 2));
+        var app = MailApi.Build(builder);
         app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
         try
@@ -39,6 +44,7 @@ public sealed class SampleTests(DovecotFixture fixture)
             var page = await http.GetFromJsonAsync<JsonElement[]>("/folders/INBOX?sinceUid=4&limit=5");
             var missing = await http.GetAsync("/folders/No%20such%20folder");
             var parallel = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => http.GetFromJsonAsync<JsonElement[]>("/folders/INBOX")));
+            var health = await http.GetAsync("/health");
 
             Assert.Contains(folders!, f => f.GetProperty("fullName").GetString() == "INBOX");
             Assert.Contains(folders!, f => f.GetProperty("fullName").GetString() == "Projects/2026/Q1");
@@ -46,6 +52,8 @@ public sealed class SampleTests(DovecotFixture fixture)
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
             Assert.All(parallel, messages => Assert.Equal(12, messages!.Length));
             Assert.True(await fixture.Server.CountConnectionsAsync(user.Name) <= 2, "the requests did not share the pool");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         }
         finally
         {
@@ -72,6 +80,7 @@ public sealed class SampleTests(DovecotFixture fixture)
 
             Assert.Equal(new uint[] { 1, 2, 3 }, first);
             Assert.Equal(new uint[] { 4 }, second);
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(directory, "checkpoints"))); // the data directory, not bin
         }
         finally
         {
@@ -169,18 +178,18 @@ public sealed class SampleTests(DovecotFixture fixture)
         Assert.Equal("ann@example.com", QuickStart.Account("x").Username);
     }
 
-    private async Task<List<uint>> RunWorkerUntilAsync(SandboxUser user, string checkpoints, int expectedArrivals)
+    private async Task<List<uint>> RunWorkerUntilAsync(SandboxUser user, string dataDirectory, int expectedArrivals)
     {
         var handler = new CollectingHandler();
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<IImapRxClient>(SandboxAccounts.Client(fixture.Server, user));
-        builder.Services.AddSingleton<ISyncStateStore>(new FileSyncStateStore(checkpoints));
-        builder.Services.AddSingleton<IInboxHandler>(handler);
-        builder.Services.AddHostedService(services => new InboxSyncWorker(
-            services.GetRequiredService<IImapRxClient>(), services.GetRequiredService<ISyncStateStore>(), handler, NullLogger<InboxSyncWorker>.Instance)
+        builder.Configuration.AddInMemoryCollection(SandboxConfiguration.For(fixture.Server, user, "Main"));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Interval = TimeSpan.FromMilliseconds(200),
+            ["Worker:DataDirectory"] = dataDirectory,
+            ["Worker:Interval"] = "00:00:00.200",
         });
+        WorkerHost.Configure(builder);
+        builder.Services.AddSingleton<IInboxHandler>(handler);
         using var host = builder.Build();
         await host.StartAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
