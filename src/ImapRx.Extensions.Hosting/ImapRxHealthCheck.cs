@@ -42,16 +42,7 @@ internal sealed class ImapRxHealthCheck : IHealthCheck
 
             try
             {
-                await using var lease = await _factory.Pool.LeaseAsync(account, null, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await lease.Client.NoOpAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    lease.Fail(ex);
-                    throw;
-                }
+                await _factory.Pool.PingAsync(account, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -32,6 +32,7 @@ public sealed class ImapAccountOptions
     private IReadOnlyList<X509Certificate2> _trustedCertificateAuthorities = Array.Empty<X509Certificate2>();
     private IReadOnlyList<string> _pinnedCertificateSha256 = Array.Empty<string>();
     private RemoteCertificateValidationCallback? _serverCertificateValidation;
+    private Polly.ResiliencePipeline? _connectPipeline;
     private volatile bool _frozen;
 
     /// <summary>Creates options for one account.</summary>
@@ -243,10 +244,15 @@ public sealed class ImapAccountOptions
     /// <summary>
     /// Your own Polly pipeline for opening this account's connections; when set it replaces the built-in retry
     /// (<see cref="MaxRetries"/>, <see cref="RetryDelay"/>, <see cref="MaxRetryDelay"/> are then not used). Make it retry
-    /// only transient failures: an authentication failure retried can lock the account.
+    /// only transient failures (<c>ex is ImapRxException { IsTransient: true }</c>; the connection attempts it runs fail
+    /// with ImapRx's exceptions): an authentication failure retried can lock the account.
     /// </summary>
     /// <value>The default is null: the built-in retry.</value>
-    public Polly.ResiliencePipeline? ConnectPipeline { get; set; }
+    public Polly.ResiliencePipeline? ConnectPipeline
+    {
+        get => _connectPipeline;
+        set => _connectPipeline = Unfrozen(value);
+    }
 
     /// <summary>Key that identifies the account in the pool: same server, port and user share connections.</summary>
     public string AccountKey => $"{Host.ToLowerInvariant()}:{Port}:{Username}";
@@ -281,6 +287,7 @@ public sealed class ImapAccountOptions
         if (!System.Linq.Enumerable.SequenceEqual(System.Linq.Enumerable.Select(TrustedCertificateAuthorities, c => c.Thumbprint), System.Linq.Enumerable.Select(other.TrustedCertificateAuthorities, c => c.Thumbprint))) return "TrustedCertificateAuthorities";
         if (!System.Linq.Enumerable.SequenceEqual(PinnedCertificateSha256, other.PinnedCertificateSha256, StringComparer.OrdinalIgnoreCase)) return "PinnedCertificateSha256";
         if (!ReferenceEquals(ServerCertificateValidation, other.ServerCertificateValidation)) return "ServerCertificateValidation";
+        if (!ReferenceEquals(ConnectPipeline, other.ConnectPipeline)) return "ConnectPipeline";
         return null;
     }
 

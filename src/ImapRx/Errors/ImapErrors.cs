@@ -32,7 +32,7 @@ internal static class ImapErrors
     /// command cancelled half-way and anything the server did not answer break it; argument errors do not (they
     /// are thrown before anything is sent).
     /// </summary>
-    internal static bool BreaksConnection(Exception exception) => Translate(exception) switch
+    internal static bool BreaksConnection(Exception exception) => exception is not NotAConnectionFailure && Translate(exception) switch
     {
         ImapRxException known => known.BreaksConnection,
         ArgumentException or NotSupportedException => false,
@@ -63,6 +63,8 @@ internal static class ImapErrors
     {
         switch (exception)
         {
+            case NotAConnectionFailure { InnerException: { } own }:
+                return own;
             case ImapRxException or OperationCanceledException or ArgumentException or NotSupportedException or ObjectDisposedException:
                 return exception;
             case AggregateException aggregate when aggregate.InnerExceptions.Count == 1:

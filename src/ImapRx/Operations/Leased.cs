@@ -36,11 +36,17 @@ internal static class Leased
             }
             catch (Exception ex)
             {
+                lease.Fail(ex);
                 var error = ImapErrors.Translate(ex, operation);
-                lease.Fail(error);
                 if (ReferenceEquals(error, ex))
                 {
                     throw;
+                }
+
+                if (ex is NotAConnectionFailure)
+                {
+                    // The caller's own failure, passed on as it was thrown, with its own stack trace.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
                 }
 
                 throw error;

@@ -77,6 +77,34 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         return GetAccount(account).LeaseAsync(isIdleLease: true, cancellationToken);
     }
 
+    /// <summary>
+    /// A health check: leases a connection to <paramref name="account"/> (opening one if none is idle), sends NOOP and
+    /// hands it back. Fails with the <see cref="ImapRxException"/> that says why; a broken connection is discarded.
+    /// </summary>
+    public async Task PingAsync(ImapAccountOptions account, CancellationToken cancellationToken = default)
+    {
+        var lease = await LeaseAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await lease.Client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var error = ImapErrors.Translate(ex, "NOOP");
+            lease.Fail(error);
+            if (ReferenceEquals(error, ex))
+            {
+                throw;
+            }
+
+            throw error;
+        }
+        finally
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Closes the idle connections of one account, or of every account when null.</summary>
     public async ValueTask ClearAsync(ImapAccountOptions? account = null)
     {
@@ -172,6 +200,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             _retry = Resilience.RetryPolicy.FromAccount(account);
             _connectPipeline = Resilience.ConnectResilience.Create(
                 _retry,
+                account.ConnectPipeline,
                 new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
                 (attempt, delay, error) =>
                 {

@@ -11,9 +11,9 @@ namespace ImapRx.Resilience;
 /// </summary>
 internal static class ConnectResilience
 {
-    internal static ResiliencePipeline Create(RetryPolicy policy, TimeProvider timeProvider, Action<int, TimeSpan, Exception?>? onRetry)
+    internal static ResiliencePipeline Create(RetryPolicy policy, ResiliencePipeline? own, TimeProvider timeProvider, Action<int, TimeSpan, Exception?>? onRetry)
     {
-        if (account.ConnectPipeline is { } own)
+        if (own is not null)
         {
             return own; // the user's pipeline (ImapAccountOptions.ConnectPipeline) replaces the built-in retry
         }

@@ -37,14 +37,14 @@ internal sealed class SyncOperation
     {
         void Emit(MailboxEvent value) => observer.OnNext(value with { Folder = _folder, Timestamp = _context.Scheduler.Now });
 
-        var checkpoint = await _store.LoadAsync(_key, cancellationToken).ConfigureAwait(false);
+        var checkpoint = await NotAConnectionFailure.Run(() => _store.LoadAsync(_key, cancellationToken)).ConfigureAwait(false);
         var ledger = checkpoint is null ? new FolderLedger(Emit) : FolderLedger.Restore(ToLedger(checkpoint), Emit);
         await _resync.RunAsync(new LeaseMailboxOpener(lease, _folder, _context.Account.UseQuickResync), ledger, cancellationToken).ConfigureAwait(false);
 
         // Every event above has been delivered (OnNext returned): only now may the checkpoint move. A subscriber
         // that failed or unsubscribed meanwhile cancelled the token, and then the checkpoint must stay where it was.
         cancellationToken.ThrowIfCancellationRequested();
-        await _store.SaveAsync(_key, ToCheckpoint(_folder, ledger.Save()), cancellationToken).ConfigureAwait(false);
+        await NotAConnectionFailure.Run(() => _store.SaveAsync(_key, ToCheckpoint(_folder, ledger.Save()), cancellationToken)).ConfigureAwait(false);
     }
 
     internal static LedgerState ToLedger(SyncCheckpoint checkpoint) => new()

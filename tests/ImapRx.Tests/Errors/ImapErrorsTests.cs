@@ -82,6 +82,17 @@ public sealed class ImapErrorsTests
     }
 
     [Fact]
+    public async Task Translate_FailureOfTheCallersOwnCode_PassedOnUnchangedAndKeepsTheConnection()
+    {
+        // A checkpoint store's disk error is an IOException like a dropped socket's; it must not be mistaken for one.
+        var disk = new IOException("disk full");
+        var wrapped = await Assert.ThrowsAnyAsync<Exception>(() => NotAConnectionFailure.Run(() => Task.FromException(disk)));
+
+        Assert.Same(disk, ImapErrors.Translate(wrapped));
+        Assert.False(ImapErrors.BreaksConnection(wrapped));
+    }
+
+    [Fact]
     public void IsRecoverableForWatch_ConnectRetriesSpentOnATransientFailure_KeepsTheWatchGoing()
     {
         Assert.True(ImapErrors.IsRecoverableForWatch(new ImapConnectException("h", 1, 4, new ImapConnectionException("refused"))));

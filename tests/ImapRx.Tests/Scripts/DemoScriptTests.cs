@@ -12,7 +12,10 @@ public sealed class DemoScriptTests
     {
         var temp = Directory.CreateTempSubdirectory("imaprx-demo-test-").FullName;
         // Created 0700; like /tmp, Dovecot's unprivileged auth process must be able to pass through it.
-        File.SetUnixFileMode(temp, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, (UnixFileMode)0b111_101_101);
+        }
         try
         {
             var start = new ProcessStartInfo("bash", new[] { Path.Combine(PowerShellHost.RepositoryRoot, "scripts", "demo.sh"), "1000" })
