@@ -63,7 +63,7 @@ public interface IImapRxClient : IAsyncDisposable
     IObservable<IReadOnlyDictionary<uint, uint>> Move(string folder, IReadOnlyCollection<uint> uids, string destination);
 
     /// <summary>Appends a message; emits its UID, or null when the server does not report it (no UIDPLUS). Cold.</summary>
-    IObservable<uint?> Append(string folder, MimeMessage message, MessageFlags flags = MessageFlags.None, DateTimeOffset? internalDate = null);
+    IObservable<uint?> Append(string folder, MimeMessage message, MailFlags flags = MailFlags.None, DateTimeOffset? internalDate = null);
 
     /// <summary>Deletes exactly these messages (UID EXPUNGE). Cold.</summary>
     IObservable<Unit> Delete(string folder, IReadOnlyCollection<uint> uids, DeleteOptions? options = null);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Reactive;
+using ImapRx.Model;
 using ImapRx.Operations;
 using MailKit;
 using MailKit.Search;
@@ -45,7 +46,7 @@ public sealed partial class ImapRxClient
     /// Appends a message; emits its new UID, or null when the server does not report it (no UIDPLUS). Cold; not
     /// retried once the command may have reached the server (it would store the message twice).
     /// </summary>
-    public IObservable<uint?> Append(string folder, MimeMessage message, MessageFlags flags = MessageFlags.None, DateTimeOffset? internalDate = null)
+    public IObservable<uint?> Append(string folder, MimeMessage message, MailFlags flags = MailFlags.None, DateTimeOffset? internalDate = null)
     {
         CheckFolderName(folder);
         if (message is null)

@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using ImapRx.Operations;
 using ImapRx.PowerShell.Infrastructure;
-using MailKit;
+using ImapRx.Model;
 
 namespace ImapRx.PowerShell.Commands;
 
@@ -26,7 +25,7 @@ public sealed class SetImapMessageFlagCommand : UidBatchCmdlet
 
     /// <summary>System flags to add, e.g. Answered, Deleted or Draft (Seen and Flagged have switches of their own).</summary>
     [Parameter]
-    public MessageFlags Flag { get; set; } = MessageFlags.None;
+    public MailFlags Flag { get; set; } = MailFlags.None;
 
     /// <summary>Keywords (custom flags) to add, e.g. $Label1 or Invoiced.</summary>
     [Parameter]
@@ -38,8 +37,8 @@ public sealed class SetImapMessageFlagCommand : UidBatchCmdlet
         FlagChange change;
         try
         {
-            var add = Flag | (Seen ? MessageFlags.Seen : 0) | (Flagged ? MessageFlags.Flagged : 0);
-            var remove = (Unseen ? MessageFlags.Seen : 0) | (Unflagged ? MessageFlags.Flagged : 0);
+            var add = Flag | (Seen ? MailFlags.Seen : 0) | (Flagged ? MailFlags.Flagged : 0);
+            var remove = (Unseen ? MailFlags.Seen : 0) | (Unflagged ? MailFlags.Flagged : 0);
             change = new FlagChange(add, remove, Keyword);
         }
         catch (ArgumentException ex)
@@ -59,37 +58,5 @@ public sealed class SetImapMessageFlagCommand : UidBatchCmdlet
     }
 
     /// <summary>"Set flags: add \Seen, $Label1; remove \Flagged" (only the parts that change).</summary>
-    internal static string DescribeChange(FlagChange change)
-    {
-        static IEnumerable<string> Names(MessageFlags flags, IReadOnlyCollection<string> keywords)
-        {
-            foreach (var flag in new[] { MessageFlags.Seen, MessageFlags.Answered, MessageFlags.Flagged, MessageFlags.Deleted, MessageFlags.Draft })
-            {
-                if ((flags & flag) != 0)
-                {
-                    yield return "\\" + flag;
-                }
-            }
-
-            foreach (var keyword in keywords)
-            {
-                yield return keyword;
-            }
-        }
-
-        var parts = new List<string>();
-        var add = Names(change.AddFlags, change.AddKeywords).ToList();
-        var remove = Names(change.RemoveFlags, change.RemoveKeywords).ToList();
-        if (add.Count > 0)
-        {
-            parts.Add("add " + string.Join(", ", add));
-        }
-
-        if (remove.Count > 0)
-        {
-            parts.Add("remove " + string.Join(", ", remove));
-        }
-
-        return "Set flags: " + (parts.Count == 0 ? "no change" : string.Join("; ", parts));
-    }
+    internal static string DescribeChange(FlagChange change) => "Set flags: " + change;
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Reactive;
 using MailKit;
 using MailKit.Net.Imap;
+using ImapRx.Model;
 using MimeKit;
 
 namespace ImapRx.Operations;
@@ -18,14 +19,14 @@ internal static class WriteMessages
         => Leased.Run<Unit>(context, $"StoreFlags in '{folder}'", retry: true, async (lease, observer, cancellationToken) =>
         {
             var mailFolder = await lease.OpenFolderAsync(folder, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
-            if (change.AddFlags != MessageFlags.None || change.AddKeywords.Count > 0)
+            if (change.AddFlags != MailFlags.None || change.AddKeywords.Count > 0)
             {
-                await mailFolder.StoreAsync(set, FlagsRequest(StoreAction.Add, change.AddFlags, change.AddKeywords), cancellationToken).ConfigureAwait(false);
+                await mailFolder.StoreAsync(set, FlagsRequest(StoreAction.Add, change.AddFlags.ToMailKit(), change.AddKeywords), cancellationToken).ConfigureAwait(false);
             }
 
-            if (change.RemoveFlags != MessageFlags.None || change.RemoveKeywords.Count > 0)
+            if (change.RemoveFlags != MailFlags.None || change.RemoveKeywords.Count > 0)
             {
-                await mailFolder.StoreAsync(set, FlagsRequest(StoreAction.Remove, change.RemoveFlags, change.RemoveKeywords), cancellationToken).ConfigureAwait(false);
+                await mailFolder.StoreAsync(set, FlagsRequest(StoreAction.Remove, change.RemoveFlags.ToMailKit(), change.RemoveKeywords), cancellationToken).ConfigureAwait(false);
             }
 
             observer.OnNext(Unit.Default);
@@ -50,11 +51,11 @@ internal static class WriteMessages
             observer.OnNext(result);
         });
 
-    internal static IObservable<uint?> Append(ClientContext context, string folder, MimeMessage message, MessageFlags flags, DateTimeOffset? internalDate)
+    internal static IObservable<uint?> Append(ClientContext context, string folder, MimeMessage message, MailFlags flags, DateTimeOffset? internalDate)
         => Leased.Run<uint?>(context, $"Append to '{folder}'", retry: false, async (lease, observer, cancellationToken) =>
         {
             var mailFolder = await lease.GetFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-            var request = new AppendRequest(message, flags);
+            var request = new AppendRequest(message, flags.ToMailKit());
             if (internalDate is { } date)
             {
                 request.InternalDate = date;

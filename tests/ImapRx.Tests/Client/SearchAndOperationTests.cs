@@ -176,7 +176,9 @@ public sealed class SearchAndOperationTests(DovecotFixture fixture)
         Assert.Throws<ArgumentOutOfRangeException>(() => client.StoreFlags("INBOX", new uint[] { 0 }, FlagChange.MarkRead));
         Assert.Throws<ArgumentException>(() => client.Delete("INBOX", Array.Empty<uint>()));
         Assert.Throws<ArgumentException>(() => new FlagChange(addKeywords: new[] { "bad keyword" }));
-        Assert.Throws<ArgumentException>(() => new FlagChange(add: MessageFlags.Seen, remove: MessageFlags.Seen));
+        Assert.Throws<ArgumentException>(() => new FlagChange(add: ImapRx.Model.MailFlags.Seen, remove: ImapRx.Model.MailFlags.Seen));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlagChange(add: (ImapRx.Model.MailFlags)64));
+        Assert.Equal(@"add \Seen, $Label1; remove \Flagged", new FlagChange(ImapRx.Model.MailFlags.Seen, ImapRx.Model.MailFlags.Flagged, new[] { "$Label1" }).ToString());
         await Assert.ThrowsAsync<ImapFolderNotFoundException>(() => client.CopyAsync("INBOX", new uint[] { 1 }, "Missing"));
     }
 }

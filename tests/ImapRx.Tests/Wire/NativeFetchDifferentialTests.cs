@@ -25,7 +25,7 @@ public sealed class NativeFetchDifferentialTests(DovecotFixture fixture)
         await using var client = SandboxAccounts.Client(fixture.Server, user);
         foreach (var message in EdgeMessages.All())
         {
-            await System.Reactive.Threading.Tasks.TaskObservableExtensions.ToTask(System.Reactive.Linq.Observable.DefaultIfEmpty(client.Append(SandboxFolders.Inbox, message, MessageFlags.Flagged)));
+            await System.Reactive.Threading.Tasks.TaskObservableExtensions.ToTask(System.Reactive.Linq.Observable.DefaultIfEmpty(client.Append(SandboxFolders.Inbox, message, ImapRx.Model.MailFlags.Flagged)));
         }
 
         await AssertSameAsync(client, SandboxFolders.Inbox, expectedCount: 400 + EdgeMessages.All().Count());
