@@ -1,18 +1,8 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Reactive.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using ImapRx.Fetching;
-using ImapRx.Internal;
 using ImapRx.Model;
 using ImapRx.Operations;
-using ImapRx.Pooling;
-using ImapRx.Resilience;
-using MailKit;
-using MailKit.Net.Imap;
 
 namespace ImapRx;
 

@@ -124,7 +124,8 @@ internal static class FetchBatches
         return uids.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList();
     }
 
-    private static async Task<List<MailMessageInfo>> SummariesAsync(IMailFolder folder, FetchOptions options, IList<UniqueId> chunk, CancellationToken cancellationToken)
+    /// <summary>One batch of summaries through MailKit (and the bodies, when asked for), in the order the server sent them.</summary>
+    internal static async Task<List<MailMessageInfo>> SummariesAsync(IMailFolder folder, FetchOptions options, IList<UniqueId> chunk, CancellationToken cancellationToken)
     {
         var items = MessageMapper.SummaryItems;
         if (folder.Supports(FolderFeature.ModSequences))

@@ -204,17 +204,10 @@ internal sealed class NativeFetchOperation
                 throw new ImapUidValidityChangedException(_folder, plan.UidValidity, mailFolder.UidValidity);
             }
 
-            var items = MessageMapper.SummaryItems;
-            if (mailFolder.Supports(FolderFeature.ModSequences))
-            {
-                items |= MessageSummaryItems.ModSeq;
-            }
-
             var chunk = FolderQueries.ToUidSet(plan.Uids, offset, count, plan.UidValidity);
-            var summaries = await mailFolder.FetchAsync(chunk, new FetchRequest(items), cancellationToken).ConfigureAwait(false);
-            return summaries.OrderBy(s => s.UniqueId.Id)
-                .Select(s => MessageMapper.FromSummary(s, mailFolder.FullName, plan.FolderType, plan.UidValidity))
-                .ToList();
+            var batch = await FetchBatches.SummariesAsync(mailFolder, _options, chunk, cancellationToken).ConfigureAwait(false);
+            batch.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+            return batch;
         }
         catch (Exception ex)
         {

@@ -375,8 +375,10 @@ internal sealed class WireSession : IAsyncDisposable
                 return status;
             }
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or IOException or SocketException && deadline.IsCancellationRequested)
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException or SocketException or OperationCanceledException && deadline.IsCancellationRequested)
         {
+            // A read given the deadline's token ends with OperationCanceledException when the server is silent: that
+            // is a time-out (transient, resumed), unless the caller cancelled.
             if (cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancellationToken);
