@@ -64,7 +64,9 @@ Describe 'Connect-ImapServer and sessions' {
             Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'ImapConnectionFailed*'
         $failed[0].Exception.Message | Should -Match "127\.0\.0\.1:$port"
-        $failed[0].Exception.InnerException | Should -BeOfType [System.Net.Sockets.SocketException]
+        $failed[0].Exception | Should -BeOfType [ImapRx.ImapConnectException]
+        $failed[0].Exception.InnerException | Should -BeOfType [ImapRx.ImapConnectionException]
+        $failed[0].Exception.InnerException.InnerException | Should -BeOfType [System.Net.Sockets.SocketException]
     }
 
     It 'stops a connect in progress on Ctrl+C (StopProcessing), closing its connection' {
