@@ -42,7 +42,7 @@ internal static class FetchBatches
         => Observable.Defer(() =>
         {
             // What this subscription has delivered, across its retries: a re-run resumes instead of repeating.
-            var progress = new Progress(options.SinceUid, plan?.UidValidity ?? 0);
+            var progress = new FetchProgress(options.SinceUid, plan?.UidValidity ?? 0);
             return Leased.Run<IReadOnlyList<T>>(
                 context,
                 $"{operation} of '{folder}'",
@@ -55,7 +55,7 @@ internal static class FetchBatches
         string folder,
         FetchOptions options,
         FetchPlan? plan,
-        Progress progress,
+        FetchProgress progress,
         FetchChunk<T> fetchChunk,
         Func<T, uint> uidOf,
         IObserver<IReadOnlyList<T>> observer,
@@ -182,20 +182,5 @@ internal static class FetchBatches
             },
             cancellationToken).ConfigureAwait(false);
         return batch;
-    }
-
-    private sealed class Progress
-    {
-        internal Progress(uint sinceUid, uint uidValidity)
-        {
-            LastUid = sinceUid;
-            UidValidity = uidValidity;
-        }
-
-        internal uint LastUid { get; set; }
-
-        internal uint UidValidity { get; set; }
-
-        internal int Delivered { get; set; }
     }
 }

@@ -45,7 +45,7 @@ internal sealed class NativeFetchOperation
         => Observable.Defer(() =>
         {
             var operation = new NativeFetchOperation(context, folder, options);
-            var progress = new Progress(options.SinceUid, 0);
+            var progress = new FetchProgress(options.SinceUid, 0);
             return Observable.Create<IReadOnlyList<MailMessageInfo>>(async (observer, cancellationToken) =>
                 {
                     try
@@ -60,7 +60,7 @@ internal sealed class NativeFetchOperation
                 .RetryWith(context.Retry, context.Scheduler);
         });
 
-    private async Task RunAsync(Progress progress, IObserver<IReadOnlyList<MailMessageInfo>> observer, CancellationToken cancellationToken)
+    private async Task RunAsync(FetchProgress progress, IObserver<IReadOnlyList<MailMessageInfo>> observer, CancellationToken cancellationToken)
     {
         var plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
         if (plan is null)
@@ -105,7 +105,7 @@ internal sealed class NativeFetchOperation
     }
 
     /// <summary>On a pooled MailKit connection: UIDVALIDITY, the UIDs still to deliver, the folder's kind.</summary>
-    private async Task<Plan?> PlanAsync(Progress progress, CancellationToken cancellationToken)
+    private async Task<Plan?> PlanAsync(FetchProgress progress, CancellationToken cancellationToken)
     {
         var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
         try
@@ -144,7 +144,7 @@ internal sealed class NativeFetchOperation
     }
 
     /// <summary>One batch on the bulk connection; null when the reader rejected it.</summary>
-    private async Task<List<MailMessageInfo>?> FetchNativeAsync(BulkConnection bulk, Plan plan, int offset, int count, Progress progress, CancellationToken cancellationToken)
+    private async Task<List<MailMessageInfo>?> FetchNativeAsync(BulkConnection bulk, Plan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
     {
         var session = await bulk.GetAsync(cancellationToken).ConfigureAwait(false);
         if (plan.HasModSeq && !session.HasModSeq)
@@ -182,7 +182,7 @@ internal sealed class NativeFetchOperation
         return batch;
     }
 
-    private void Reject(Progress progress, string reason)
+    private void Reject(FetchProgress progress, string reason)
     {
         NativeFetchDiagnostics.Fallbacks.Add(1);
         if (!progress.FallbackLogged)
@@ -251,24 +251,6 @@ internal sealed class NativeFetchOperation
         }
 
         return text.ToString();
-    }
-
-    /// <summary>What one subscription has delivered so far, so a retry resumes instead of repeating.</summary>
-    private sealed class Progress
-    {
-        internal Progress(uint sinceUid, uint uidValidity)
-        {
-            LastUid = sinceUid;
-            UidValidity = uidValidity;
-        }
-
-        internal uint LastUid { get; set; }
-
-        internal uint UidValidity { get; set; }
-
-        internal int Delivered { get; set; }
-
-        internal bool FallbackLogged { get; set; }
     }
 
     private sealed record Plan(List<uint> Uids, uint UidValidity, string FolderName, MailFolderType FolderType, bool HasModSeq);

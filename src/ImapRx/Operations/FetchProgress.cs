@@ -1,0 +1,23 @@
+namespace ImapRx.Operations;
+
+/// <summary>
+/// What one subscription of a fetch has delivered so far, kept across its retries, so a retry resumes after the
+/// last UID delivered instead of repeating, and checks the folder's UIDVALIDITY against the first look.
+/// </summary>
+internal sealed class FetchProgress
+{
+    internal FetchProgress(uint sinceUid, uint uidValidity)
+    {
+        LastUid = sinceUid;
+        UidValidity = uidValidity;
+    }
+
+    internal uint LastUid { get; set; }
+
+    internal uint UidValidity { get; set; }
+
+    internal int Delivered { get; set; }
+
+    /// <summary>The native reader logs its first fallback to MailKit of a fetch, and counts the rest.</summary>
+    internal bool FallbackLogged { get; set; }
+}
