@@ -64,8 +64,9 @@ Describe 'Connect-ImapServer and sessions' {
             Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'ImapConnectionFailed*'
         $failed[0].Exception.Message | Should -Match "127\.0\.0\.1:$port"
-        $failed[0].Exception | Should -BeOfType [ImapRx.ImapConnectException]
-        $failed[0].Exception.InnerException | Should -BeOfType [ImapRx.ImapConnectionException]
+        # ImapRx lives in the module's own load context: its types are compared by name, not by [type] literal.
+        $failed[0].Exception.GetType().FullName | Should -Be 'ImapRx.ImapConnectException'
+        $failed[0].Exception.InnerException.GetType().FullName | Should -Be 'ImapRx.ImapConnectionException'
         $failed[0].Exception.InnerException.InnerException | Should -BeOfType [System.Net.Sockets.SocketException]
     }
 
