@@ -46,9 +46,10 @@ if [ -z "$pester_line" ]; then
 fi
 pester() { echo "$pester_line" | grep -oE "[0-9]+ $1" | grep -oE '[0-9]+' || echo 0; }
 
-# dotnet test's summary: "Total tests: N" then "     Passed: N", "     Failed: N", "    Skipped: N" (absent when 0);
+# dotnet test's summaries: "Total tests: N" then "     Passed: N", "     Failed: N", "    Skipped: N" (absent when 0);
 # Pester's counts are added to them.
-count() { grep -E "^ +$1: +[0-9]+$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+# One summary per test project (ImapRx.Tests, ImapRx.Orleans.Tests): add them all up.
+count() { grep -E "^ +$1: +[0-9]+$" "$log" | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }'; }
 if grep -qE '^Total tests: +[0-9]+' "$log"; then
   echo "$(( $(count Passed) + $(pester passed) )) passed, $(( $(count Failed) + $(pester failed) )) failed, $(( $(count Skipped) + $(pester skipped) )) skipped"
 fi
