@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImapRx.Configuration;
 using ImapRx.Pooling;
-using Microsoft.Extensions.Logging;
 
 namespace ImapRx;
 
@@ -44,9 +43,7 @@ public sealed partial class ImapRxClient : IImapRxClient
     public ImapConnectionPool Pool => Context.Pool;
 
     /// <summary>The scheduler that runs every timer of this client (from the pool options).</summary>
-    public IScheduler Scheduler => Pool.Options.Scheduler;
-
-    internal ILogger Logger => Context.Logger;
+    public IScheduler Scheduler => Context.Scheduler;
 
     /// <summary>What operations and watchers get instead of the client.</summary>
     internal ClientContext Context { get; }
