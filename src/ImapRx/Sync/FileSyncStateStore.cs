@@ -84,14 +84,7 @@ public sealed class FileSyncStateStore : ISyncStateStore
                 stream.Flush(flushToDisk: true);
             }
 
-            if (File.Exists(path))
-            {
-                File.Replace(temporary, path, null);
-            }
-            else
-            {
-                File.Move(temporary, path);
-            }
+            Publish(temporary, path);
         }
         finally
         {
@@ -118,6 +111,26 @@ public sealed class FileSyncStateStore : ISyncStateStore
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Puts the written file in place in one atomic step. Another process may create the same key between any
+    /// check and the move (two processes' very first save), so the move overwrites instead of checking first.
+    /// </summary>
+    private static void Publish(string temporary, string path)
+    {
+#if NET
+        File.Move(temporary, path, overwrite: true);
+#else
+        try
+        {
+            File.Move(temporary, path);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Replace(temporary, path, null);
+        }
+#endif
     }
 
     private SemaphoreSlim Gate(string path) => _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));

@@ -98,19 +98,36 @@ public abstract class SyncStateStoreContractTests(DovecotFixture fixture) : IDis
     }
 
     [Fact]
-    public async Task Save_ConcurrentWritersOfOneKey_LeaveOneOfTheWrittenCheckpoints()
+    public async Task Save_ConcurrentFirstWritersOfOneKey_AllSucceedAndLeaveOneOfTheWrittenCheckpoints()
     {
-        // The key exists first: FileSyncStateStore's very first save checks File.Exists and then moves, which two
-        // processes creating the same key at the same instant can race (see the report); replacing is atomic.
-        await Open().SaveAsync("k", Sample(1));
+        // No checkpoint exists yet: separate instances (separate processes as far as the store knows) all make the
+        // very first save of the key at once, and none of them may fail for finding the file already there.
+        // Eight writers per key on dedicated threads released together, over 40 keys, make the window wide enough.
+        const int Keys = 40, WritersPerKey = 8;
+        using var start = new ManualResetEventSlim();
+        var writers = Enumerable.Range(0, Keys * WritersPerKey).Select(n =>
+        {
+            var store = Open();
+            return Task.Factory.StartNew(
+                () =>
+                {
+                    start.Wait();
+                    store.SaveAsync($"k{n / WritersPerKey}", Sample((uint)(n % WritersPerKey + 1))).GetAwaiter().GetResult();
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }).ToArray();
+        start.Set();
+        await Task.WhenAll(writers);
 
-        await Task.WhenAll(Enumerable.Range(1, 30).Select(i => Task.Run(() => Open().SaveAsync("k", Sample((uint)i)))));
-
-        var loaded = await Open().LoadAsync("k");
-
-        Assert.NotNull(loaded);
-        Assert.Equal(Sample(loaded!.LastSeenUid), loaded);
-        Assert.InRange(loaded.LastSeenUid, 1u, 30u);
+        foreach (var key in Enumerable.Range(0, Keys))
+        {
+            var loaded = await Open().LoadAsync($"k{key}");
+            Assert.NotNull(loaded);
+            Assert.Equal(Sample(loaded!.LastSeenUid), loaded);
+            Assert.InRange(loaded.LastSeenUid, 1u, (uint)WritersPerKey);
+        }
     }
 
     [Fact]
