@@ -350,6 +350,23 @@ Describe 'Watch-ImapFolder and Sync-ImapFolder' {
         "$($events | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match 'after 5 message'
     }
 
+    It 'watches every folder piped in together, not only the first one' {
+        $null = Invoke-ImapRxSandbox @{ op = 'createFolder'; user = $script:user.Name; name = 'Piped' }
+        $idling = @{}
+        $appended = $false
+        $events = 'INBOX', 'Piped' | ForEach-Object { [pscustomobject]@{ FullName = $_ } } |
+            Watch-ImapFolder -First 2 -IncludeStatus -Timeout 00:02:00 | ForEach-Object {
+                if ($_.GetType().Name -eq 'WatchIdling') { $idling[$_.Folder] = $true }
+                if (-not $appended -and $idling.Count -eq 2) {
+                    $appended = $true
+                    foreach ($folder in 'Piped', 'INBOX') { $null = Invoke-ImapRxSandbox @{ op = 'append'; user = $script:user.Name; folder = $folder; subject = "piped into $folder" } }
+                }
+                $_
+            }
+        $appended | Should -BeTrue -Because 'both folders reported WatchIdling, so both were watched at once'
+        @($events | Where-Object { $_.GetType().Name -eq 'MessagesArrived' } | ForEach-Object Folder | Sort-Object -Unique) | Should -Be @('INBOX', 'Piped')
+    }
+
     It 'writes events in a readable table' {
         $uid = Invoke-ImapRxSandbox @{ op = 'append'; user = $script:user.Name; folder = 'INBOX'; subject = 'table' }
         $state = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid())

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Linq;
 using System.Reactive;
@@ -13,6 +14,8 @@ namespace ImapRx.PowerShell.Commands;
 /// <summary>
 /// Watch-ImapFolder: writes folder events (arrivals, expunges, flag changes, reconnects) to the pipeline as they
 /// happen, surviving IDLE restarts and reconnects. Ends after -Timeout, after -First messages, or on Ctrl+C.
+/// Folders piped in are collected and watched together once the input ends (a watch never ends by itself, so
+/// watching each piped folder as it arrived would never reach the second one).
 /// </summary>
 [Cmdlet(VerbsCommon.Watch, "ImapFolder")]
 [OutputType(typeof(MailboxEvent))]
@@ -44,18 +47,38 @@ public sealed class WatchImapFolderCommand : ImapCmdlet
     [Parameter]
     public SwitchParameter IncludeStatus { get; set; }
 
+    private readonly List<string> _folders = new();
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
+        foreach (var folder in Folder ?? Array.Empty<string>())
+        {
+            if (!_folders.Contains(folder, StringComparer.Ordinal))
+            {
+                _folders.Add(folder);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        if (_folders.Count == 0)
+        {
+            return;
+        }
+
         var session = ResolveSession();
+        var folders = _folders.ToArray();
         var options = new WatchOptions { IncludeSummaries = IncludeSummary, IncludeStatusEvents = IncludeStatus };
-        IObservable<MailboxEvent> events = session.Client.Watch(Folder, options);
+        IObservable<MailboxEvent> events = session.Client.Watch(folders, options);
         if (Timeout is { } timeout)
         {
             events = events.TakeUntil(Observable.Timer(timeout, session.Client.Scheduler));
         }
 
-        WriteVerbose($"Watching {string.Join(", ", Folder)}{(First > 0 ? $" until {First} message(s) arrive" : string.Empty)}{(Timeout is { } t ? $" for at most {t}" : string.Empty)}; press Ctrl+C to stop.");
+        WriteVerbose($"Watching {string.Join(", ", folders)}{(First > 0 ? $" until {First} message(s) arrive" : string.Empty)}{(Timeout is { } t ? $" for at most {t}" : string.Empty)}; press Ctrl+C to stop.");
         var arrived = 0;
         var reachedFirst = false;
         using var enough = new CancellationTokenSource();
@@ -90,7 +113,7 @@ public sealed class WatchImapFolderCommand : ImapCmdlet
                     enough.Cancel();
                 }
             },
-            Folder);
+            folders);
         if (completed)
         {
             WriteVerbose(reachedFirst ? $"Stopped after {arrived} message(s) (-First {First})." : $"Stopped after {Timeout} (-Timeout).");
