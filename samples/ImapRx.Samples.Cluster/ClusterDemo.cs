@@ -63,14 +63,16 @@ public static class ClusterDemo
             2,
             silo =>
             {
-                silo.Services.AddSingleton(accounts);
-                silo.Services.AddSingleton(handled);
+                // begin-snippet: cluster-accounts
+                silo.Services.AddSingleton(accounts); // the account store every silo reads credentials from
+                silo.Services.AddSingleton(handled);  // where the handler puts what it accepted
                 silo.AddImapRx<SandboxAccountResolver, RecordingHandler>(o =>
                 {
-                    o.ReminderPeriod = options.ReminderPeriod;
+                    o.ReminderPeriod = options.ReminderPeriod; // 2 s here; Orleans' minimum is lowered by LocalCluster
                     o.RetryDelay = TimeSpan.FromMilliseconds(200);
                     o.MaxRetryDelay = TimeSpan.FromSeconds(2);
                 });
+                // end-snippet
             },
             logging => logging.AddProvider(new PrefixedLoggerProvider(Say)).AddFilter((category, level) => category?.StartsWith("ImapRx", StringComparison.Ordinal) == true && level >= LogLevel.Information),
             cancellationToken);

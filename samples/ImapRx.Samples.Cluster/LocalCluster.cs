@@ -81,11 +81,13 @@ public sealed class LocalCluster : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, ExternallyControlledLifetime>();
         builder.UseOrleans(silo =>
         {
+            // begin-snippet: cluster-local-silo
             silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "imaprx-samples", clusterId: _clusterId);
             silo.Services.AddGrainStorage(
                 ImapRxOrleansOptions.StorageName,
                 (services, _) => Storage.For(services.GetRequiredService<IGrainStorageSerializer>()));
             silo.Services.AddSingleton<IReminderTable>(Reminders);
+            // end-snippet
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead within seconds (Orleans' defaults, made for real networks, take tens).
