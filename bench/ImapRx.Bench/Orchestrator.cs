@@ -339,7 +339,7 @@ public static class Orchestrator
                 $"| {F("accounts"):0} | {F("perSiloMin"):0}-{F("perSiloMax"):0} | {F("clusterStart") / 1000:0.0} | {F("setup") / 1000:0.0} | {F("perAccount"):0} | {F("threadsAdded"):0} | {m.Items} | {m.Milliseconds / 1000:0.0} | {m.ItemsPerSecond:0} | {F("onVictim"):0} | {F("resumeMin") / 1000:0.0} / {F("resumeMedian") / 1000:0.0} / {F("resumeMax") / 1000:0.0} | {F("duplicates"):0} | {F("lost"):0} | {before:0.0} / {after:0.0} |");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"\nReminder period {Field(runs.FirstOrDefault().M?.Detail, "reminder"):0} s; membership declares a silo dead after two missed 1 s probes. Details: {string.Join(" | ", runs.Select(r => r.M.Detail))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"\nReminder period {Field(runs.FirstOrDefault().M?.Detail, "reminder"):0} s; membership declares a silo dead after two missed 1 s probes. Details: {string.Join(" | ", runs.Select(r => string.Join(';', (r.M.Detail ?? string.Empty).Split(';').Where(f => !f.StartsWith("dovecotCpu=", StringComparison.Ordinal)))))} (S6 runs its own Dovecot, so the orchestrator's dovecotCpu does not apply).");
         return text.ToString();
     }
 
