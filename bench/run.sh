@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmark by hand (never in CI): bash bench/run.sh [--quick] [--scenarios=S1,S2,S3,S4,S5]
+# Runs the benchmark by hand (never in CI): bash bench/run.sh [--quick] [--scenarios=S1,S2,S3,S4,S5,S6]
+#   S6 (Orleans cluster) sizes: [--s6-accounts=100,300] [--s6-burst=5]; a bigger list is a longer run.
 #   bash bench/run.sh micro [BenchmarkDotNet arguments, e.g. --filter '*']  for the in-process microbenchmarks.
 # Starts a private Dovecot on 127.0.0.1, writes the corpora straight into Maildir, and runs each contender in its
 # own process; results go to stdout and to bench/ImapRx.Bench/bin/Release/net10.0/results-*.md.
@@ -11,4 +12,5 @@ if [ "$(cat /proc/sys/fs/inotify/max_user_instances)" -lt 4096 ]; then
   sysctl -qw fs.inotify.max_user_instances=4096 || echo "note: could not raise fs.inotify.max_user_instances; S4 will be slow"
 fi
 dotnet build bench/ImapRx.Bench -c Release -v quiet -nologo
+dotnet build bench/ImapRx.Bench.Cluster -c Release -v quiet -nologo # S6, the Orleans cluster (its own child process)
 exec dotnet bench/ImapRx.Bench/bin/Release/net10.0/ImapRx.Bench.dll "$@"

@@ -14,7 +14,7 @@ namespace ImapRx.Bench;
 /// </summary>
 public static class Orchestrator
 {
-    private static readonly string[] AllScenarios = { "S1", "S2", "S3", "S4", "S5" };
+    private static readonly string[] AllScenarios = { "S1", "S2", "S3", "S4", "S5", "S6" };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,6 +25,9 @@ public static class Orchestrator
         var ten = quick ? 2_000 : 10_000;
         var watchCounts = quick ? new[] { 50, 100 } : new[] { 100, 500, 1000 };
         var trials = quick ? 20 : 70;
+        // S6: accounts on a 3-silo cluster; --s6-accounts=100,1000 for other (longer) runs.
+        var clusterSizes = Option(args, "--s6-accounts")?.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() ?? (quick ? new[] { 60 } : new[] { 100, 300 });
+        var clusterBurst = int.Parse(Option(args, "--s6-burst") ?? "5", CultureInfo.InvariantCulture);
         var report = new StringBuilder();
         void Say(string line)
         {
@@ -53,11 +56,16 @@ public static class Orchestrator
             }
         }
 
-        var writer = new MaildirWriter(server);
-        var generator = new CorpusGenerator(2026) { MalformedInterval = 0 };
-        var bigResult = await writer.WriteAsync(user, "Big", Mixed(generator, big));
-        var tenResult = await writer.WriteAsync(user, "Ten", Mixed(generator, ten));
-        Say($"Corpus: Big {bigResult.Count:N0} messages, {bigResult.Bytes / 1048576.0:0} MB; Ten {tenResult.Count:N0} messages, {tenResult.Bytes / 1048576.0:0} MB (every 10th a full corpus message with parts and attachments, the rest small); written and indexed in {clock.Elapsed.TotalSeconds:0} s.");
+        // Only S1, S2 and S5 read the corpora: a run of S3, S4 or S6 alone does not write or prime them.
+        var needsCorpus = scenarios.Any(s => s is "S1" or "S2" or "S5");
+        if (needsCorpus)
+        {
+            var writer = new MaildirWriter(server);
+            var generator = new CorpusGenerator(2026) { MalformedInterval = 0 };
+            var bigResult = await writer.WriteAsync(user, "Big", Mixed(generator, big));
+            var tenResult = await writer.WriteAsync(user, "Ten", Mixed(generator, ten));
+            Say($"Corpus: Big {bigResult.Count:N0} messages, {bigResult.Bytes / 1048576.0:0} MB; Ten {tenResult.Count:N0} messages, {tenResult.Bytes / 1048576.0:0} MB (every 10th a full corpus message with parts and attachments, the rest small); written and indexed in {clock.Elapsed.TotalSeconds:0} s.");
+        }
 
         var common = new[] { $"host={server.Host}", $"port={server.PlainPort}", $"user={user.Name}" };
         var results = new List<Measurement>();
@@ -72,12 +80,15 @@ public static class Orchestrator
             return m;
         }
 
-        // Prime, untimed: the first fetch of ENVELOPE and BODYSTRUCTURE makes Dovecot parse every message and fill
-        // its cache file, which costs the first contender several seconds the others never pay.
-        foreach (var (folder, count) in new[] { ("Big", big), ("Ten", ten) })
+        if (needsCorpus)
         {
-            await RunChildAsync("S1", "socket", user.Password, common.Concat(new[] { $"folder={folder}", $"count={count}", "batch=1000" }).ToArray());
-            await RunChildAsync("S2", "socket", user.Password, common.Concat(new[] { $"folder={folder}", $"count={count}", "batch=1000" }).ToArray());
+            // Prime, untimed: the first fetch of ENVELOPE and BODYSTRUCTURE makes Dovecot parse every message and fill
+            // its cache file, which costs the first contender several seconds the others never pay.
+            foreach (var (folder, count) in new[] { ("Big", big), ("Ten", ten) })
+            {
+                await RunChildAsync("S1", "socket", user.Password, common.Concat(new[] { $"folder={folder}", $"count={count}", "batch=1000" }).ToArray());
+                await RunChildAsync("S2", "socket", user.Password, common.Concat(new[] { $"folder={folder}", $"count={count}", "batch=1000" }).ToArray());
+            }
         }
 
         foreach (var scenario in scenarios)
@@ -177,6 +188,17 @@ public static class Orchestrator
 
                     Directory.Delete(state, true);
                     break;
+                case "S6":
+                    var s6 = new List<(double LoadBefore, double LoadAfter, Measurement M)>();
+                    foreach (var accounts in clusterSizes)
+                    {
+                        var loadBefore = LoadAverage();
+                        var m = await Run("S6", "orleans", $"accounts={accounts}", "silos=3", $"burst={clusterBurst}", "reminderSeconds=2");
+                        s6.Add((loadBefore, LoadAverage(), m));
+                    }
+
+                    Say(ClusterTable(s6));
+                    break;
             }
         }
 
@@ -225,7 +247,7 @@ public static class Orchestrator
     private static async Task<Measurement> RunChildAsync(string scenario, string contender, string password, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        start.ArgumentList.Add(scenario == "S6" ? ClusterBenchAssembly() : Assembly.GetEntryAssembly()!.Location);
         start.ArgumentList.Add("run");
         start.ArgumentList.Add(scenario);
         start.ArgumentList.Add(contender);
@@ -288,6 +310,36 @@ public static class Orchestrator
             text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key.Count} | {group.Key.Contender} | {ms.Count} | {group.Min(r => r.M.Items)}/{group.Key.Count} | {Median(ms):0} ({ms.Min():0}-{ms.Max():0}) | {Median(group.Select(r => Field(r.M.Detail, "setup"))) / 1000:0.0} | {Median(group.Select(r => Field(r.M.Detail, "perWatch"))):0} | {group.Max(r => Field(r.M.Detail, "threadsAdded")):0} | {group.Max(r => r.M.PeakRssMb):0} |");
         }
 
+        return text.ToString();
+    }
+
+    /// <summary>S6's child: bench/ImapRx.Bench.Cluster, built by run.sh next to this project in the same configuration.</summary>
+    private static string ClusterBenchAssembly()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory); // bench/ImapRx.Bench/bin/<configuration>/net10.0/
+        var path = Path.Combine(here.Parent!.Parent!.Parent!.Parent!.FullName, "ImapRx.Bench.Cluster", "bin", here.Parent.Name, "net10.0", "ImapRx.Bench.Cluster.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("S6 needs bench/ImapRx.Bench.Cluster built (bench/run.sh builds it).", path);
+    }
+
+    private static string? Option(string[] args, string name)
+        => args.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+
+    /// <summary>The 1-minute load average: the machine is shared, so every S6 row says how busy it was.</summary>
+    private static double LoadAverage() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
+    private static string ClusterTable(List<(double LoadBefore, double LoadAfter, Measurement M)> runs)
+    {
+        var text = new StringBuilder("\n### S6 accounts on a 3-silo cluster (one process), a burst of mail, a silo killed\n\n");
+        text.AppendLine("| Accounts | Accounts per silo (min-max) | Cluster start s | All accounts synced s | Memory per account KB | Threads added | Burst events | Burst s | Events/s | Killed silo's accounts | Resumed after kill, min / median / max s | Duplicates | Lost | Load avg (1 min) before / after |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (before, after, m) in runs)
+        {
+            double F(string name) => Field(m.Detail, name);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {F("accounts"):0} | {F("perSiloMin"):0}-{F("perSiloMax"):0} | {F("clusterStart") / 1000:0.0} | {F("setup") / 1000:0.0} | {F("perAccount"):0} | {F("threadsAdded"):0} | {m.Items} | {m.Milliseconds / 1000:0.0} | {m.ItemsPerSecond:0} | {F("onVictim"):0} | {F("resumeMin") / 1000:0.0} / {F("resumeMedian") / 1000:0.0} / {F("resumeMax") / 1000:0.0} | {F("duplicates"):0} | {F("lost"):0} | {before:0.0} / {after:0.0} |");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"\nReminder period {Field(runs.FirstOrDefault().M?.Detail, "reminder"):0} s; membership declares a silo dead after two missed 1 s probes. Details: {string.Join(" | ", runs.Select(r => string.Join(';', (r.M.Detail ?? string.Empty).Split(';').Where(f => !f.StartsWith("dovecotCpu=", StringComparison.Ordinal)))))} (S6 runs its own Dovecot, so the orchestrator's dovecotCpu does not apply).");
         return text.ToString();
     }
 

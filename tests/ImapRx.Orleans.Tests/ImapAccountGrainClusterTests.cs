@@ -11,6 +11,7 @@ namespace ImapRx.Orleans.Tests;
 /// A real in-process Orleans cluster against the sandbox Dovecot. Grain state lives in a SQLite file and reminders
 /// in a table outside the silos, so both survive a killed silo. Fixed counts: bounded to well under a minute each.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ImapAccountGrainClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Inbox = "INBOX";
