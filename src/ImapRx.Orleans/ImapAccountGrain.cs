@@ -46,6 +46,7 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
     private DateTimeOffset _activatedAt;
     private bool _stopping;
     private bool _parked;
+    private int _syncedSinceFailure;
 
     public ImapAccountGrain(
         [PersistentState("account", ImapRxOrleansOptions.StorageName)] IPersistentState<ImapAccountGrainState> state,
@@ -274,8 +275,12 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
             }
             catch (Exception ex)
             {
+                // A connection that synced before it failed was healthy: start the backoff over, so a failure
+                // weeks after the last one does not wait the longest delay an old outage grew to.
+                TimeSpan wait;
+                (wait, delay) = Backoff(delay, Interlocked.Exchange(ref _syncedSinceFailure, 0) != 0, _options);
                 _lastError = $"{ex.GetType().Name}: {ex.Message}";
-                Log.LoopFailed(_logger, ex, AccountId, delay);
+                Log.LoopFailed(_logger, ex, AccountId, wait);
                 if (ex is InconsistentStateException)
                 {
                     // Another activation wrote the state (a brief double activation during a membership change):
@@ -285,14 +290,13 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
 
                 try
                 {
-                    await Task.Delay(delay, shutdown).ConfigureAwait(true);
+                    await Task.Delay(wait, shutdown).ConfigureAwait(true);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
 
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
                 continue;
             }
             finally
@@ -374,6 +378,18 @@ internal sealed partial class ImapAccountGrain : Grain, IImapAccountGrain, IRemi
         }
 
         _lastError = null;
+        Volatile.Write(ref _syncedSinceFailure, 1);
+    }
+
+    /// <summary>
+    /// After a failure: how long to wait now, and the wait for the failure after it (doubled, up to
+    /// <see cref="ImapRxOrleansOptions.MaxRetryDelay"/>). A connection that synced before failing was healthy, so
+    /// the backoff starts over from <see cref="ImapRxOrleansOptions.RetryDelay"/>.
+    /// </summary>
+    internal static (TimeSpan Wait, TimeSpan Next) Backoff(TimeSpan next, bool syncedBeforeFailing, ImapRxOrleansOptions options)
+    {
+        var wait = syncedBeforeFailing ? options.RetryDelay : next;
+        return (wait, TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, options.MaxRetryDelay.Ticks)));
     }
 
     private static bool IsAuthenticationFailure(Exception? exception)

@@ -29,7 +29,10 @@ public sealed class ImapRxOrleansOptions
             : throw new ArgumentOutOfRangeException(nameof(ReminderPeriod), value, "Must be between 1 second and 1 day.");
     }
 
-    /// <summary>The first wait after the account's loop failed (bad credentials, server down); doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    /// <summary>
+    /// The first wait after the account's loop failed (server down, connection lost); doubles with each failure up to
+    /// <see cref="MaxRetryDelay"/>, and starts over once a connection has synced again.
+    /// </summary>
     /// <value>The default is 1 second.</value>
     public TimeSpan RetryDelay
     {
