@@ -19,6 +19,7 @@ internal sealed class WatchedFolder
     private readonly IObserver<MailboxEvent> _observer;
     private readonly FolderResync _resync;
     private DateTimeOffset? _lostAt;
+    private IMailboxOpener? _opener;
 
     internal WatchedFolder(string name, WatchOptions options, IScheduler scheduler, IObserver<MailboxEvent> observer)
     {
@@ -44,6 +45,7 @@ internal sealed class WatchedFolder
     /// </summary>
     internal async Task<IMailFolder> ResynchronizeAsync(IMailboxOpener opener, CancellationToken cancellationToken)
     {
+        _opener = opener;
         var result = await _resync.RunAsync(opener, Ledger, cancellationToken).ConfigureAwait(false);
         if (_lostAt is { } lostAt)
         {
@@ -55,7 +57,8 @@ internal sealed class WatchedFolder
     }
 
     /// <summary>Live: new messages above the last UID, and expunges when the counts still differ.</summary>
-    internal Task CatchUpAsync(IMailFolder folder, CancellationToken cancellationToken) => _resync.CatchUpAsync(folder, Ledger, cancellationToken);
+    internal Task CatchUpAsync(IMailFolder folder, CancellationToken cancellationToken)
+        => _resync.CatchUpAsync(_opener ?? throw new InvalidOperationException("Catching up before the first resynchronisation."), folder, Ledger, cancellationToken);
 
     /// <summary>A status event, when the options ask for them.</summary>
     internal void Status(MailboxEvent value)
