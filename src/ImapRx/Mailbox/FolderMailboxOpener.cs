@@ -39,6 +39,8 @@ internal sealed class FolderMailboxOpener : IMailboxOpener, IAsyncDisposable
 
     public UnreadableMessages Unreadable { get; }
 
+    public bool ConnectionReplaced => _replacement.Used;
+
     public IFolderConnection ForReading(IMailFolder folder) => new Reading(this, folder);
 
     public ValueTask DisposeAsync() => _replacement.DisposeAsync();

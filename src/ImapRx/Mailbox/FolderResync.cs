@@ -79,7 +79,7 @@ internal sealed class FolderResync
     {
         var newer = await FolderQueries.UidsAfterAsync(folder, ledger.LastUid, cancellationToken).ConfigureAwait(false);
         var arrived = await ArrivalReader.ArriveAsync(opener.ForReading(folder), opener.Unreadable, ledger, newer, ledger.Tracking, ledger.UidNext, _includeSummaries, _batchSize, cancellationToken).ConfigureAwait(false);
-        if (folder.Count == ledger.Count)
+        if (opener.ConnectionReplaced || folder.Count == ledger.Count)
         {
             return arrived > 0;
         }

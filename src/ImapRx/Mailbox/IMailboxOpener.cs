@@ -32,4 +32,10 @@ internal interface IMailboxOpener
     /// folder on another connection once MailKit dropped this one over an answer it could not read.
     /// </summary>
     IFolderConnection ForReading(IMailFolder folder);
+
+    /// <summary>
+    /// True once a read discarded this opener's connection for a replacement: whoever holds the old connection must
+    /// not use it again (a watch reconnects, its ledger keeping what it announced).
+    /// </summary>
+    bool ConnectionReplaced { get; }
 }

@@ -41,6 +41,8 @@ internal sealed class LeaseMailboxOpener : IMailboxOpener, IAsyncDisposable
 
     public UnreadableMessages Unreadable { get; }
 
+    public bool ConnectionReplaced => _replacement.Used;
+
     public async Task<IMailFolder> OpenAsync(CancellationToken cancellationToken)
     {
         var folder = await _lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);

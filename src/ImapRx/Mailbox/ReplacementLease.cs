@@ -20,6 +20,9 @@ internal sealed class ReplacementLease : IAsyncDisposable
     private readonly string _folder;
     private ImapLease? _replacement;
 
+    /// <summary>True once the owner's connection was discarded for a replacement.</summary>
+    internal bool Used { get; private set; }
+
     /// <summary>Without <paramref name="context"/> and <paramref name="owner"/> nothing can be lent: the failure is thrown on.</summary>
     internal ReplacementLease(ClientContext? context, ImapLease? owner, string folder)
     {
@@ -36,6 +39,7 @@ internal sealed class ReplacementLease : IAsyncDisposable
             ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
+        Used = true;
         var broken = _replacement ?? _owner!;
         _replacement = null;
         broken.Invalidate();

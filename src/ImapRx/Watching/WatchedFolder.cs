@@ -47,6 +47,7 @@ internal sealed class WatchedFolder
     {
         _opener = opener;
         var result = await _resync.RunAsync(opener, Ledger, cancellationToken).ConfigureAwait(false);
+        ThrowIfReplaced(opener);
         if (_lostAt is { } lostAt)
         {
             _lostAt = null;
@@ -57,8 +58,24 @@ internal sealed class WatchedFolder
     }
 
     /// <summary>Live: new messages above the last UID, and expunges when the counts still differ.</summary>
-    internal Task CatchUpAsync(IMailFolder folder, CancellationToken cancellationToken)
-        => _resync.CatchUpAsync(_opener ?? throw new InvalidOperationException("Catching up before the first resynchronisation."), folder, Ledger, cancellationToken);
+    internal async Task CatchUpAsync(IMailFolder folder, CancellationToken cancellationToken)
+    {
+        var opener = _opener ?? throw new InvalidOperationException("Catching up before the first resynchronisation.");
+        await _resync.CatchUpAsync(opener, folder, Ledger, cancellationToken).ConfigureAwait(false);
+        ThrowIfReplaced(opener);
+    }
+
+    /// <summary>
+    /// A summary MailKit could not read cost the watch its connection (the read went on on another, and the ledger
+    /// announced every arrival): a lost connection, so the watch reconnects and fills the gap from the ledger.
+    /// </summary>
+    private void ThrowIfReplaced(IMailboxOpener opener)
+    {
+        if (opener.ConnectionReplaced)
+        {
+            throw new ImapConnectionException($"The connection watching '{Name}' was replaced after the server sent a summary MailKit could not read; reconnecting.");
+        }
+    }
 
     /// <summary>A status event, when the options ask for them.</summary>
     internal void Status(MailboxEvent value)

@@ -48,7 +48,8 @@ public static class AwkwardCorpus
         list.Add(FoldedSubject("folded-subject-7k", 7 * 1024));
         Plain();
         Plain();
-        list.Add(LongDisplayName());
+        list.Add(LongDisplayName("display-name-5000", "Name", summaryTooBig: false));
+        list.Add(LongDisplayName("display-name-5000-utf8", "Ñame", summaryTooBig: true));
         list.Add(Recipients());
         Plain();
         foreach (var (name, date) in new[]
@@ -64,8 +65,8 @@ public static class AwkwardCorpus
         }
 
         list.Add(Build("date-missing", "No date at all", Array.Empty<string>(), TextBody("no date"), withDate: false));
-        list.Add(Build("group-empty", "Undisclosed", new[] { "To: undisclosed-recipients:;" }, TextBody("group")));
-        list.Add(Build("group-mixed", "Group and mailbox", new[] { "To: Team: a@example.org, \"B\" <b@example.org>;, c@example.org", "Cc: Nobody:;" }, TextBody("group")));
+        list.Add(Build("group-empty", "Undisclosed", new[] { "To: undisclosed-recipients:;" }, TextBody("group"), withTo: false));
+        list.Add(Build("group-mixed", "Group and mailbox", new[] { "To: Team: a@example.org, \"B\" <b@example.org>;, c@example.org", "Cc: Nobody:;" }, TextBody("group"), withTo: false));
         Plain();
         list.Add(Build("rfc2047-b-q", "Äpfel und Birnen", new[] { "Subject: =?UTF-8?B?w4RwZmVs?= =?UTF-8?Q?_und_Birnen?=" }, TextBody("2047"), withSubject: false));
         list.Add(Build("rfc2047-latin1", "Café", new[] { "Subject: =?ISO-8859-1?Q?Caf=E9?=", "From: =?ISO-8859-1?Q?Andr=E9?= <andre@example.org>" }, TextBody("2047"), withSubject: false, withFrom: false));
@@ -155,10 +156,14 @@ public static class AwkwardCorpus
         return Build("rfc2047-long-subject", string.Join(" ", words) + " ", new[] { "Subject: " + Fold(encoded) }, TextBody("encoded long subject"), withSubject: false, summaryTooBig: true);
     }
 
-    private static AwkwardMessage LongDisplayName()
+    /// <summary>
+    /// A 5,000-character display name. Dovecot sends an ASCII one as a quoted string, which MailKit reads at any
+    /// length; one with 8-bit characters (RFC 6532 UTF-8, unencoded) goes out as a literal, which MailKit refuses.
+    /// </summary>
+    private static AwkwardMessage LongDisplayName(string name, string unit, bool summaryTooBig)
     {
-        var name = string.Concat(Enumerable.Repeat("Name", 1250)); // 5,000 characters
-        return Build("display-name-5000", "A very long display name", new[] { $"From: \"{name}\" <long.name@example.org>" }, TextBody("long name"), withFrom: false, summaryTooBig: true);
+        var display = string.Concat(Enumerable.Repeat(unit, 5000 / unit.Length));
+        return Build(name, "A very long display name", new[] { $"From: \"{display}\" <long.name@example.org>" }, TextBody("long name"), withFrom: false, summaryTooBig: summaryTooBig);
     }
 
     private static AwkwardMessage Recipients()

@@ -60,5 +60,7 @@ public sealed class FolderResyncTests
         public ImapRx.Operations.UnreadableMessages Unreadable { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, "test");
 
         public ImapRx.Operations.IFolderConnection ForReading(IMailFolder folder) => throw new InvalidOperationException("not read in these tests");
+
+        public bool ConnectionReplaced => false;
     }
 }
