@@ -116,15 +116,18 @@ public sealed class SummaryReaderTests(DovecotFixture fixture)
     }
 
     [DovecotTheory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public async Task Watch_AwkwardArrivals_EachArrivesOnceWithItsSummary(int maxConnections)
+    [InlineData(1, false)]
+    [InlineData(3, false)]
+    [InlineData(1, true)]
+    public async Task Watch_AwkwardArrivals_EachArrivesOnceWithItsSummary(int maxConnections, bool notify)
     {
-        // With one connection the watch's own IDLE connection must make way for the one the narrowing borrows.
+        // With one connection the watch's own IDLE (or NOTIFY) connection must make way for the one the narrowing borrows.
         var user = await fixture.CreateUserAsync();
         await using var client = SandboxAccounts.Client(fixture.Server, user, maxConnections: maxConnections);
         var events = new WatchTests.EventLog();
-        using var subscription = client.Watch("INBOX", new WatchOptions { IncludeSummaries = true }).Subscribe(events.Add, events.Fail);
+        var options = new WatchOptions { IncludeSummaries = true };
+        var watch = notify ? client.Watch(new[] { "INBOX", SandboxFolders.Archive }, options) : client.Watch("INBOX", options);
+        using var subscription = watch.Subscribe(events.Add, events.Fail);
         await events.WaitForAsync<WatchIdling>(1);
 
         IList<UniqueId> uids;
