@@ -12,7 +12,6 @@ using ImapRx.Pooling;
 using ImapRx.Resilience;
 using MailKit;
 using MailKit.Net.Imap;
-using MimeKit;
 
 namespace ImapRx.Operations;
 
