@@ -14,6 +14,8 @@ namespace ImapRx.Sandbox.Launcher;
 /// <item><c>user</c> creates a user: {name, password}.</item>
 /// <item><c>corpus</c> {user, folder, count, seed} writes corpus messages straight into the Maildir: {count}.</item>
 /// <item><c>append</c> {user, folder, subject?, from?, body?, seen?, attachments?: [{name, base64}]}: {uid}.</item>
+/// <item><c>awkward</c> {user, folder} appends the awkward folder (AwkwardCorpus.Folder): {count, partial: [Message-ID
+/// of each message whose ENVELOPE MailKit cannot read]}.</item>
 /// <item><c>createFolder</c> {user, name}; <c>deleteFolder</c> {user, name}.</item>
 /// <item><c>uids</c> {user, folder}: [uid...]; <c>flags</c> {user, folder}: {uid: "\\Seen \\Flagged $kw"}.</item>
 /// <item><c>status</c> {user, folder}: {count, unseen, uidNext, uidValidity}.</item>
@@ -70,6 +72,22 @@ internal sealed class SandboxRequests(DovecotServer server) : IAsyncDisposable
                 var flags = (bool?)request["seen"] == true ? MessageFlags.Seen : MessageFlags.None;
                 var uid = await folder.AppendAsync(message, flags, ct);
                 return uid?.Id ?? throw new InvalidOperationException("No APPENDUID.");
+            }
+
+            case "awkward":
+            {
+                var folder = await client.GetFolderAsync(Folder(request), ct);
+                var messages = AwkwardCorpus.Folder();
+                foreach (var message in messages)
+                {
+                    await folder.AppendAsync(message.Parse(), MessageFlags.None, ct);
+                }
+
+                return new JsonObject
+                {
+                    ["count"] = messages.Count,
+                    ["partial"] = new JsonArray(messages.Where(m => m.SummaryTooBig).Select(m => (JsonNode?)m.MessageId).ToArray()),
+                };
             }
 
             case "deleteFolder":

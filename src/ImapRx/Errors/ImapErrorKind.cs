@@ -33,4 +33,12 @@ public enum ImapErrorKind
 
     /// <summary>The folder's UIDVALIDITY changed under an operation that depended on it. Not retried; the connection stays usable.</summary>
     UidValidityChanged,
+
+    /// <summary>
+    /// The server answered, but its answer could not be read: MailKit's parser refused it (a string above its
+    /// 4,096-byte limit, or syntax it does not accept). The same request fails the same way, so it is not retried;
+    /// the connection is discarded (the parser stopped in the middle of the answer). Summary fetches never report
+    /// it: they narrow the batch down to the message and read that one from its header instead.
+    /// </summary>
+    ResponseUnreadable,
 }

@@ -19,6 +19,7 @@ internal static class ImapErrors
     internal static bool BreaksConnection(ImapErrorKind kind) => kind switch
     {
         // The server answered, so the conversation is intact: the connection goes back to the pool.
+        // ResponseUnreadable breaks it: MailKit stopped reading in mid-answer (and disconnects its client itself).
         ImapErrorKind.CommandRejected or ImapErrorKind.FolderNotFound or ImapErrorKind.MessageNotFound
             or ImapErrorKind.UidValidityChanged or ImapErrorKind.LeaseTimeout => false,
         _ => true,
@@ -38,6 +39,28 @@ internal static class ImapErrors
         ArgumentException or NotSupportedException => false,
         _ => true,
     };
+
+    /// <summary>
+    /// True for a failure to read an answer the server did send (<see cref="ImapErrorKind.ResponseUnreadable"/>),
+    /// as MailKit throws it or as <see cref="Translate"/> made it: the same request would fail the same way.
+    /// </summary>
+    internal static bool IsResponseUnreadable(Exception exception)
+        => exception is ImapResponseUnreadableException || (exception is ImapProtocolException protocol && IsParserRefusal(protocol));
+
+    /// <summary>
+    /// MailKit (4.18) throws <see cref="ImapProtocolException"/> both when the stream ends ("The IMAP server has
+    /// unexpectedly disconnected.", a dropped connection) and when its parser refuses what arrived in full: a string
+    /// literal above its fixed 4,096-byte limit (ImapEngine.ReadLiteral: "Literal token length (N bytes) exceeds the
+    /// maximum allowed size") or a response it cannot parse ("Syntax error in ..."). Only the message tells them
+    /// apart. A cut never looks like a refusal: the parser waits for more bytes and meets the end of the stream
+    /// first. The greeting's syntax errors stay connection failures, so a connect to a port that does not speak
+    /// IMAP (or speaks TLS) keeps failing as a connect does. Checked against MailKit's wording by the tests.
+    /// </summary>
+    private static bool IsParserRefusal(ImapProtocolException exception)
+        => exception.InnerException is null
+            && exception.Message is { } message
+            && (message.StartsWith("Literal token length", StringComparison.Ordinal)
+                || (message.StartsWith("Syntax error in ", StringComparison.Ordinal) && message.IndexOf("greeting", StringComparison.Ordinal) < 0));
 
     /// <summary>True when the server answered NO (SELECT of a folder that is not there, for one).</summary>
     internal static bool IsNo(Exception exception) => exception is ImapCommandException { Response: ImapCommandResponse.No };
@@ -85,6 +108,10 @@ internal static class ImapErrors
             case FileNotFoundException or FileLoadException or DirectoryNotFoundException:
                 // IOExceptions about files and assemblies, not the network: another attempt cannot help.
                 return exception;
+            case ImapProtocolException unreadable when IsParserRefusal(unreadable):
+                return new ImapResponseUnreadableException(
+                    $"The server's answer{(operation is null ? string.Empty : " during " + operation)} could not be read: {exception.Message}",
+                    exception);
             case SocketException or IOException or TimeoutException or ImapProtocolException or ServiceNotConnectedException:
                 return new ImapConnectionException(
                     $"The connection failed{(operation is null ? string.Empty : " during " + operation)}: {exception.GetType().Name}: {exception.Message}",

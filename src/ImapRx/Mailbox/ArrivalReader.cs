@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImapRx.Fetching;
 using ImapRx.Model;
+using ImapRx.Operations;
 using MailKit;
 
 namespace ImapRx.Mailbox;
@@ -18,10 +20,12 @@ internal static class ArrivalReader
     /// Announces <paramref name="uids"/> (ascending) through <paramref name="ledger"/> in events of at most
     /// <paramref name="batchSize"/>. Under CONDSTORE only messages the ledger's HIGHESTMODSEQ cannot cover need their
     /// flags kept: those at or above <paramref name="uidNext"/> (which did not exist when the folder was looked at).
-    /// Returns how many arrived.
+    /// Returns how many arrived. Summaries go through <see cref="SummaryReader"/>: a message whose summary MailKit
+    /// cannot read still arrives, read another way, on another connection when <paramref name="connection"/> can lend one.
     /// </summary>
     internal static async Task<int> ArriveAsync(
-        IMailFolder folder,
+        IFolderConnection connection,
+        UnreadableMessages unreadable,
         FolderLedger ledger,
         IReadOnlyList<uint> uids,
         FlagTracking tracking,
@@ -31,7 +35,6 @@ internal static class ArrivalReader
         CancellationToken cancellationToken)
     {
         var arrived = 0;
-        var withModSeq = folder.Supports(FolderFeature.ModSequences);
         for (var offset = 0; offset < uids.Count; offset += batchSize)
         {
             var batch = uids.Skip(offset).Take(batchSize).ToList();
@@ -39,20 +42,21 @@ internal static class ArrivalReader
             Dictionary<uint, FlagState> states;
             if (includeSummaries)
             {
-                var items = MessageMapper.SummaryItems | (withModSeq ? MessageSummaryItems.ModSeq : MessageSummaryItems.None);
-                var type = FolderTypeClassifier.Classify(folder);
-                var summaries = (await folder.FetchAsync(batch.Select(u => new UniqueId(u)).ToList(), new FetchRequest(items), cancellationToken).ConfigureAwait(false))
-                    .OrderBy(s => s.UniqueId.Id).ToList();
+                var reads = (await new SummaryReader(connection, BodyFetchMode.None, unreadable).ReadAsync(batch.Select(u => new UniqueId(u)).ToList(), cancellationToken).ConfigureAwait(false))
+                    .OrderBy(r => r.Info.Uid).ToList();
                 states = new Dictionary<uint, FlagState>();
-                messages = summaries.Select(s => MessageMapper.FromSummary(s, folder.FullName, type, folder.UidValidity)).ToList();
-                foreach (var summary in summaries)
+                messages = reads.Select(r => r.Info).ToList();
+                foreach (var read in reads)
                 {
-                    states[summary.UniqueId.Id] = FlagState.From(summary);
+                    if (read.FlagSource is { } flags)
+                    {
+                        states[read.Info.Uid] = FlagState.From(flags);
+                    }
                 }
             }
             else
             {
-                states = await FlagsAsync(folder, tracking == FlagTracking.Comparison ? batch : batch.Where(u => u >= uidNext).ToList(), cancellationToken).ConfigureAwait(false);
+                states = await FlagsAsync(connection.Folder, tracking == FlagTracking.Comparison ? batch : batch.Where(u => u >= uidNext).ToList(), cancellationToken).ConfigureAwait(false);
             }
 
             arrived += ledger.Arrive(batch, messages, states);

@@ -49,7 +49,7 @@ internal sealed class FolderResync
         if (source is null)
         {
             var folder = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await FirstLookAsync(folder, ledger, MailboxSnapshot.Of(folder), uidValidityChanged: false, cancellationToken).ConfigureAwait(false);
+            return await FirstLookAsync(opener, folder, ledger, MailboxSnapshot.Of(folder), uidValidityChanged: false, cancellationToken).ConfigureAwait(false);
         }
 
         var report = await source.ReadAsync(opener, ledger, cancellationToken).ConfigureAwait(false);
@@ -57,14 +57,14 @@ internal sealed class FolderResync
         {
             // The server ignored whatever we sent about the old folder, and its old UIDs mean nothing now.
             ledger.ChangeUidValidity(report.Snapshot.UidValidity);
-            return await FirstLookAsync(report.Folder, ledger, report.Snapshot, uidValidityChanged: true, cancellationToken).ConfigureAwait(false);
+            return await FirstLookAsync(opener, report.Folder, ledger, report.Snapshot, uidValidityChanged: true, cancellationToken).ConfigureAwait(false);
         }
 
         var expunged = ledger.ExpungeMissing(report.Current).Count;
         var complete = report.Tracking == FlagTracking.Comparison;
         var flagChanges = report.Flags.Count(entry => ledger.ObserveFlags(entry.Key, entry.Value, complete));
         var arrivals = report.Current.Where(u => u > ledger.LastUid).ToList();
-        var arrived = await ArrivalReader.ArriveAsync(report.Folder, ledger, arrivals, report.Tracking, report.Snapshot.UidNext, _includeSummaries, _batchSize, cancellationToken).ConfigureAwait(false);
+        var arrived = await ArrivalReader.ArriveAsync(opener.ForReading(report.Folder), opener.Unreadable, ledger, arrivals, report.Tracking, report.Snapshot.UidNext, _includeSummaries, _batchSize, cancellationToken).ConfigureAwait(false);
         ledger.CompleteResync(report.Tracking, report.Snapshot.HighestModSeq, report.Snapshot.UidNext);
         return new ResyncResult(report.Folder, arrived, expunged, flagChanges, false);
     }
@@ -72,12 +72,14 @@ internal sealed class FolderResync
     /// <summary>
     /// Live, on the folder the connection holds open: the arrivals above the ledger's last UID, then, when the
     /// counts still differ, the expunges found by a search of the whole folder. Returns whether anything moved.
+    /// <paramref name="opener"/> is the one that opened <paramref name="folder"/> (it lends a connection when MailKit
+    /// drops this one over a summary it cannot read).
     /// </summary>
-    internal async Task<bool> CatchUpAsync(IMailFolder folder, FolderLedger ledger, CancellationToken cancellationToken)
+    internal async Task<bool> CatchUpAsync(IMailboxOpener opener, IMailFolder folder, FolderLedger ledger, CancellationToken cancellationToken)
     {
         var newer = await FolderQueries.UidsAfterAsync(folder, ledger.LastUid, cancellationToken).ConfigureAwait(false);
-        var arrived = await ArrivalReader.ArriveAsync(folder, ledger, newer, ledger.Tracking, ledger.UidNext, _includeSummaries, _batchSize, cancellationToken).ConfigureAwait(false);
-        if (folder.Count == ledger.Count)
+        var arrived = await ArrivalReader.ArriveAsync(opener.ForReading(folder), opener.Unreadable, ledger, newer, ledger.Tracking, ledger.UidNext, _includeSummaries, _batchSize, cancellationToken).ConfigureAwait(false);
+        if (opener.ConnectionReplaced || folder.Count == ledger.Count)
         {
             return arrived > 0;
         }
@@ -87,7 +89,7 @@ internal sealed class FolderResync
         return arrived > 0 || expunged > 0;
     }
 
-    private async Task<ResyncResult> FirstLookAsync(IMailFolder folder, FolderLedger ledger, MailboxSnapshot snapshot, bool uidValidityChanged, CancellationToken cancellationToken)
+    private async Task<ResyncResult> FirstLookAsync(IMailboxOpener opener, IMailFolder folder, FolderLedger ledger, MailboxSnapshot snapshot, bool uidValidityChanged, CancellationToken cancellationToken)
     {
         var current = await FolderQueries.UidsAfterAsync(folder, 0, cancellationToken).ConfigureAwait(false);
         var tracking = snapshot.HasModSeq ? FlagTracking.SinceModSeq : FlagTracking.Comparison;
@@ -106,7 +108,7 @@ internal sealed class FolderResync
             ledger.StartEmpty(snapshot.UidValidity);
         }
 
-        var arrived = await ArrivalReader.ArriveAsync(folder, ledger, current, tracking, snapshot.UidNext, _includeSummaries, _batchSize, cancellationToken).ConfigureAwait(false);
+        var arrived = await ArrivalReader.ArriveAsync(opener.ForReading(folder), opener.Unreadable, ledger, current, tracking, snapshot.UidNext, _includeSummaries, _batchSize, cancellationToken).ConfigureAwait(false);
         ledger.CompleteResync(tracking, snapshot.HighestModSeq, snapshot.UidNext);
         return new ResyncResult(folder, arrived, 0, 0, uidValidityChanged);
     }

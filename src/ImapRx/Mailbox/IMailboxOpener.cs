@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using ImapRx.Operations;
 using MailKit;
 
 namespace ImapRx.Mailbox;
@@ -22,4 +23,19 @@ internal interface IMailboxOpener
 
     /// <summary>The folder object events are raised on, not yet opened by this resynchronisation.</summary>
     Task<IMailFolder> GetAsync(CancellationToken cancellationToken);
+
+    /// <summary>The messages whose summary MailKit could not read, with the metric and the log line for them.</summary>
+    UnreadableMessages Unreadable { get; }
+
+    /// <summary>
+    /// <paramref name="folder"/> (opened by this opener) for reading summaries, and, where this opener can, the same
+    /// folder on another connection once MailKit dropped this one over an answer it could not read.
+    /// </summary>
+    IFolderConnection ForReading(IMailFolder folder);
+
+    /// <summary>
+    /// True once a read discarded this opener's connection for a replacement: whoever holds the old connection must
+    /// not use it again (a watch reconnects, its ledger keeping what it announced).
+    /// </summary>
+    bool ConnectionReplaced { get; }
 }

@@ -72,7 +72,20 @@ public sealed record MailMessageInfo
     /// <summary>The message lives in the Sent folder.</summary>
     public bool IsSent { get; init; }
 
-    /// <summary>Parts that are attachments (by disposition or file name), not the text/HTML bodies.</summary>
+    /// <summary>
+    /// What a mail client's paper-clip would count. Multipart containers never count; a part does when the first of
+    /// these rules that applies says so: a forwarded or returned message (<c>message/rfc822</c>,
+    /// <c>message/global</c>) is one attachment, its inner parts not counted; a signature or encryption control part
+    /// (<c>application/pkcs7-signature</c>, <c>application/x-pkcs7-signature</c>, <c>application/pgp-signature</c>,
+    /// <c>application/pgp-encrypted</c>) is not; <c>Content-Disposition: attachment</c>, or a disposition other than
+    /// <c>attachment</c> and <c>inline</c> (RFC 2183 treats an unknown one as attachment), is; a part of a
+    /// <c>multipart/related</c> after its first (an image the HTML shows) is not; a file name (<c>filename</c> or
+    /// <c>name</c>, plain, RFC 2231 or RFC 2047 encoded) makes any part one, text included (<c>text/csv; name="data.csv"</c>,
+    /// <c>winmail.dat</c>); a text part without one (the text and HTML bodies, a <c>text/calendar</c> invitation) is not;
+    /// the report parts of a delivery or read report (<c>message/delivery-status</c>,
+    /// <c>message/disposition-notification</c>, <c>message/feedback-report</c>) are not; any other part (an image or
+    /// file without a name) is. 0 when the body structure could not be read (<see cref="ReadIssues"/>).
+    /// </summary>
     public int AttachmentCount { get; init; }
 
     /// <summary>RFC822.SIZE in bytes.</summary>
@@ -83,6 +96,16 @@ public sealed record MailMessageInfo
 
     /// <summary>MODSEQ (CONDSTORE), when the server has it.</summary>
     public ulong? ModSeq { get; init; }
+
+    /// <summary>
+    /// What could not be read of this message's summary; <see cref="MessageReadIssues.None"/> for a message read in
+    /// full. A message whose summary the server sends in a form MailKit cannot read (a subject or display name of
+    /// several KB) is still delivered, read from its header, with the fields that could not be read left empty.
+    /// </summary>
+    public MessageReadIssues ReadIssues { get; init; }
+
+    /// <summary>True when <see cref="ReadIssues"/> is not <see cref="MessageReadIssues.None"/>: some fields may be empty because they could not be read.</summary>
+    public bool IsPartial => ReadIssues != MessageReadIssues.None;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Folder}#{Uid} {From}: {Subject}";

@@ -15,17 +15,54 @@ internal static class MessageMapper
         MessageSummaryItems.Size | MessageSummaryItems.InternalDate | MessageSummaryItems.BodyStructure;
 
     internal static MailMessageInfo FromSummary(IMessageSummary summary, string folder, MailFolderType folderType, uint uidValidity)
+        => Map(summary.UniqueId.Id, summary, summary.Envelope, summary.Body, folder, folderType, uidValidity);
+
+    /// <summary>
+    /// A message whose summary could not be read (<see cref="MessageReadIssues"/>): the flags, dates, size and
+    /// MODSEQ from <paramref name="basics"/> (null when even those could not be read), the envelope fields from its
+    /// <paramref name="headers"/> (parsed by MimeKit), attachments from <paramref name="body"/>; what is missing stays empty.
+    /// </summary>
+    internal static MailMessageInfo FromFallback(
+        uint uid, IMessageSummary? basics, HeaderList? headers, BodyPart? body, MessageReadIssues issues, string folder, MailFolderType folderType, uint uidValidity)
+        => Map(uid, basics, headers is null ? null : EnvelopeOf(headers), body, folder, folderType, uidValidity) with { ReadIssues = issues };
+
+    /// <summary>What ENVELOPE would have said, read from the header by MimeKit (no length limit, RFC 2047 decoded).</summary>
+    internal static Envelope EnvelopeOf(HeaderList headers)
     {
-        var envelope = summary.Envelope;
-        var flags = summary.Flags ?? MessageFlags.None;
-        IEnumerable<string> keywords = (IEnumerable<string>?)summary.Keywords ?? Array.Empty<string>();
+        var message = new MimeMessage(headers);
+        var envelope = new Envelope
+        {
+            Subject = message.Subject,
+            MessageId = message.MessageId,
+            InReplyTo = message.InReplyTo,
+        };
+
+        // MimeKit reports a missing or unreadable Date as MinValue; ENVELOPE's reader reports null.
+        if (headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue)
+        {
+            envelope.Date = message.Date;
+        }
+
+        envelope.From.AddRange(message.From);
+        envelope.Sender.AddRange(message.Sender is { } sender ? new[] { sender } : Array.Empty<InternetAddress>());
+        envelope.ReplyTo.AddRange(message.ReplyTo);
+        envelope.To.AddRange(message.To);
+        envelope.Cc.AddRange(message.Cc);
+        envelope.Bcc.AddRange(message.Bcc);
+        return envelope;
+    }
+
+    private static MailMessageInfo Map(uint uid, IMessageSummary? summary, Envelope? envelope, BodyPart? body, string folder, MailFolderType folderType, uint uidValidity)
+    {
+        var flags = summary?.Flags ?? MessageFlags.None;
+        IEnumerable<string> keywords = (IEnumerable<string>?)summary?.Keywords ?? Array.Empty<string>();
         var from = envelope?.From.Mailboxes.FirstOrDefault();
         var isJunkKeyword = keywords.Any(k => k.Equals("$Junk", StringComparison.OrdinalIgnoreCase) || k.Equals("Junk", StringComparison.OrdinalIgnoreCase));
         var isNotJunk = keywords.Any(k => k.Equals("$NotJunk", StringComparison.OrdinalIgnoreCase) || k.Equals("NotJunk", StringComparison.OrdinalIgnoreCase));
 
         return new MailMessageInfo
         {
-            Uid = summary.UniqueId.Id,
+            Uid = uid,
             Folder = folder,
             UidValidity = uidValidity,
             MessageId = envelope?.MessageId ?? string.Empty,
@@ -35,7 +72,7 @@ internal static class MessageMapper
             Cc = Addresses(envelope?.Cc),
             Bcc = Addresses(envelope?.Bcc),
             Subject = envelope?.Subject ?? string.Empty,
-            ReceivedAt = summary.InternalDate ?? DateTimeOffset.MinValue,
+            ReceivedAt = summary?.InternalDate ?? DateTimeOffset.MinValue,
             SentAt = envelope?.Date,
             IsRead = flags.HasFlag(MessageFlags.Seen),
             IsStarred = flags.HasFlag(MessageFlags.Flagged),
@@ -44,10 +81,10 @@ internal static class MessageMapper
             IsDraft = flags.HasFlag(MessageFlags.Draft) || folderType == MailFolderType.Drafts,
             IsSpam = !isNotJunk && (isJunkKeyword || folderType == MailFolderType.Spam),
             IsSent = folderType == MailFolderType.Sent,
-            AttachmentCount = CountAttachments(summary.Body),
-            Size = summary.Size ?? 0,
+            AttachmentCount = CountAttachments(body),
+            Size = summary?.Size ?? 0,
             Flags = FlagNames(flags, keywords),
-            ModSeq = summary.ModSeq,
+            ModSeq = summary?.ModSeq,
         };
     }
 
@@ -93,56 +130,31 @@ internal static class MessageMapper
         return names;
     }
 
-    /// <summary>Counts attachment parts: a disposition of attachment, or a file name, excluding the message's own text/HTML bodies.</summary>
-    internal static int CountAttachments(BodyPart? body)
+    /// <summary>Counts attachment parts by <see cref="AttachmentRule"/> (the paper-clip rule).</summary>
+    internal static int CountAttachments(BodyPart? body) => body is null ? 0 : Count(body, isRelatedResource: false);
+
+    private static int Count(BodyPart part, bool isRelatedResource)
     {
-        if (body is null)
+        switch (part)
         {
-            return 0;
-        }
-
-        var count = 0;
-        foreach (var part in Walk(body))
-        {
-            if (part is BodyPartBasic basic && IsAttachment(basic))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    private static bool IsAttachment(BodyPartBasic part)
-    {
-        if (part.ContentDisposition is { } disposition)
-        {
-            if (disposition.IsAttachment)
-            {
-                return true;
-            }
-
-            if (!string.IsNullOrEmpty(disposition.FileName) && !part.ContentType.IsMimeType("text", "*"))
-            {
-                return true;
-            }
-        }
-
-        return !string.IsNullOrEmpty(part.ContentType.Name) && !part.ContentType.IsMimeType("text", "plain") && !part.ContentType.IsMimeType("text", "html");
-    }
-
-    private static IEnumerable<BodyPart> Walk(BodyPart part)
-    {
-        yield return part;
-        if (part is BodyPartMultipart multipart)
-        {
-            foreach (var child in multipart.BodyParts)
-            {
-                foreach (var descendant in Walk(child))
+            case BodyPartMultipart multipart:
+                var related = AttachmentRule.IsRelated(multipart.ContentType.MediaSubtype ?? string.Empty);
+                var count = 0;
+                for (var i = 0; i < multipart.BodyParts.Count; i++)
                 {
-                    yield return descendant;
+                    count += Count(multipart.BodyParts[i], related && i > 0);
                 }
-            }
+
+                return count;
+            case BodyPartBasic basic:
+                return AttachmentRule.Counts(
+                    basic.ContentType.MediaType ?? string.Empty,
+                    basic.ContentType.MediaSubtype ?? string.Empty,
+                    basic.ContentDisposition?.Disposition,
+                    !string.IsNullOrEmpty(basic.ContentDisposition?.FileName) || !string.IsNullOrEmpty(basic.ContentType.Name),
+                    isRelatedResource) ? 1 : 0;
+            default:
+                return 0;
         }
     }
 }

@@ -12,7 +12,6 @@ using ImapRx.Pooling;
 using ImapRx.Resilience;
 using MailKit;
 using MailKit.Net.Imap;
-using MimeKit;
 
 namespace ImapRx.Operations;
 
@@ -20,16 +19,24 @@ namespace ImapRx.Operations;
 /// A fetch on one connection, batch after batch in UID order: summaries (<see cref="Summaries"/>) or whole raw
 /// messages (<see cref="Contents"/>). A transient failure re-runs it with the account's retry policy, and the
 /// re-run resumes after the last UID delivered; a changed UIDVALIDITY fails it rather than deliver another folder.
+/// A message whose summary MailKit cannot read does not fail the fetch: <see cref="SummaryReader"/> narrows its batch
+/// down to it and reads it another way, on a fresh connection (MailKit drops the one it failed on).
 /// </summary>
 internal static class FetchBatches
 {
     internal static IObservable<IReadOnlyList<MailMessageInfo>> Summaries(ClientContext context, string folder, FetchOptions options, FetchPlan? plan)
-        => Run<MailMessageInfo>(context, folder, options, plan, "Messages", static (mailFolder, folderName, options, chunk, cancellationToken) => SummariesAsync(mailFolder, options, chunk, cancellationToken), static m => m.Uid);
+        => Run<MailMessageInfo>(
+            context, folder, options, plan, "Messages",
+            static (connection, _, options, unreadable, chunk, cancellationToken) => SummariesAsync(connection, options, unreadable, chunk, cancellationToken),
+            static m => m.Uid);
 
     internal static IObservable<IReadOnlyList<MailMessageContent>> Contents(ClientContext context, string folder, FetchOptions options, FetchPlan? plan)
-        => Run<MailMessageContent>(context, folder, options, plan, "MessageContents", static (mailFolder, folderName, _, chunk, cancellationToken) => ContentsAsync(mailFolder, folderName, chunk, cancellationToken), static m => m.Uid);
+        => Run<MailMessageContent>(
+            context, folder, options, plan, "MessageContents",
+            static (connection, folderName, _, _, chunk, cancellationToken) => ContentsAsync(connection.Folder, folderName, chunk, cancellationToken),
+            static m => m.Uid);
 
-    private delegate Task<List<T>> FetchChunk<T>(IMailFolder folder, string folderName, FetchOptions options, IList<UniqueId> chunk, CancellationToken cancellationToken);
+    private delegate Task<List<T>> FetchChunk<T>(IFolderConnection connection, string folderName, FetchOptions options, UnreadableMessages unreadable, IList<UniqueId> chunk, CancellationToken cancellationToken);
 
     private static IObservable<IReadOnlyList<T>> Run<T>(
         ClientContext context,
@@ -47,10 +54,11 @@ internal static class FetchBatches
                 context,
                 $"{operation} of '{folder}'",
                 retry: true,
-                (lease, observer, cancellationToken) => FetchAsync(lease, folder, options, plan, progress, fetchChunk, uidOf, observer, cancellationToken));
+                (lease, observer, cancellationToken) => FetchAsync(context, lease, folder, options, plan, progress, fetchChunk, uidOf, observer, cancellationToken));
         });
 
     private static async Task FetchAsync<T>(
+        ClientContext context,
         ImapLease lease,
         string folder,
         FetchOptions options,
@@ -81,19 +89,33 @@ internal static class FetchBatches
             uids = uids.Take(max - progress.Delivered).ToList();
         }
 
-        for (var offset = 0; offset < uids.Count; offset += options.BatchSize)
+        progress.Unreadable ??= new UnreadableMessages(context.Logger, context.Account.AccountKey);
+        var connection = new LeaseFolderConnection(context, lease, mailFolder, folder, plan?.Scope);
+        try
         {
-            var chunk = FolderQueries.ToUidSet(uids, offset, Math.Min(options.BatchSize, uids.Count - offset), mailFolder.UidValidity);
-            var batch = await fetchChunk(mailFolder, folder, options, chunk, cancellationToken).ConfigureAwait(false);
-            if (batch.Count == 0)
+            for (var offset = 0; offset < uids.Count; offset += options.BatchSize)
             {
-                continue;
-            }
+                var chunk = FolderQueries.ToUidSet(uids, offset, Math.Min(options.BatchSize, uids.Count - offset), mailFolder.UidValidity);
+                var batch = await fetchChunk(connection, folder, options, progress.Unreadable, chunk, cancellationToken).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
 
-            batch.Sort((a, b) => uidOf(a).CompareTo(uidOf(b)));
-            observer.OnNext(batch);
-            progress.LastUid = Math.Max(progress.LastUid, chunk[chunk.Count - 1].Id);
-            progress.Delivered += batch.Count;
+                batch.Sort((a, b) => uidOf(a).CompareTo(uidOf(b)));
+                observer.OnNext(batch);
+                progress.LastUid = Math.Max(progress.LastUid, chunk[chunk.Count - 1].Id);
+                progress.Delivered += batch.Count;
+            }
+        }
+        catch (Exception ex)
+        {
+            connection.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -124,47 +146,14 @@ internal static class FetchBatches
         return uids.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList();
     }
 
-    /// <summary>One batch of summaries through MailKit (and the bodies, when asked for), in the order the server sent them.</summary>
-    internal static async Task<List<MailMessageInfo>> SummariesAsync(IMailFolder folder, FetchOptions options, IList<UniqueId> chunk, CancellationToken cancellationToken)
+    /// <summary>
+    /// One batch of summaries through MailKit (and the bodies, when asked for), in the order the server sent them;
+    /// a message whose summary cannot be read is found and read another way (<see cref="SummaryReader"/>).
+    /// </summary>
+    internal static async Task<List<MailMessageInfo>> SummariesAsync(IFolderConnection connection, FetchOptions options, UnreadableMessages unreadable, IList<UniqueId> chunk, CancellationToken cancellationToken)
     {
-        var items = MessageMapper.SummaryItems;
-        if (folder.Supports(FolderFeature.ModSequences))
-        {
-            items |= MessageSummaryItems.ModSeq;
-        }
-
-        var folderType = FolderTypeClassifier.Classify(folder);
-        var summaries = await folder.FetchAsync(chunk, new FetchRequest(items), cancellationToken).ConfigureAwait(false);
-        var batch = new List<MailMessageInfo>(summaries.Count);
-        foreach (var summary in summaries)
-        {
-            var info = MessageMapper.FromSummary(summary, folder.FullName, folderType, folder.UidValidity);
-            if (options.Bodies == BodyFetchMode.TextAndHtml)
-            {
-                info = await WithBodiesAsync(folder, summary, info, cancellationToken).ConfigureAwait(false);
-            }
-
-            batch.Add(info);
-        }
-
-        return batch;
-    }
-
-    private static async Task<MailMessageInfo> WithBodiesAsync(IMailFolder folder, IMessageSummary summary, MailMessageInfo info, CancellationToken cancellationToken)
-    {
-        string? text = null;
-        string? html = null;
-        if (summary.TextBody is { } textPart)
-        {
-            text = (await folder.GetBodyPartAsync(summary.UniqueId, textPart, cancellationToken).ConfigureAwait(false) as TextPart)?.Text;
-        }
-
-        if (summary.HtmlBody is { } htmlPart)
-        {
-            html = (await folder.GetBodyPartAsync(summary.UniqueId, htmlPart, cancellationToken).ConfigureAwait(false) as TextPart)?.Text;
-        }
-
-        return info with { TextBody = text ?? string.Empty, HtmlBody = html ?? string.Empty };
+        var reads = await new SummaryReader(connection, options.Bodies, unreadable).ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+        return reads.ConvertAll(static read => read.Info);
     }
 
     private static async Task<List<MailMessageContent>> ContentsAsync(IMailFolder folder, string folderName, IList<UniqueId> chunk, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ internal sealed class FetchProgress
 
     internal int Delivered { get; set; }
 
+    /// <summary>The messages of this fetch whose summary MailKit could not read (kept across retries).</summary>
+    internal UnreadableMessages? Unreadable { get; set; }
+
     /// <summary>The native reader logs its first fallback to MailKit of a fetch, and counts the rest.</summary>
     internal bool FallbackLogged { get; set; }
 }

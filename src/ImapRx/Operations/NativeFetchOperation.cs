@@ -79,7 +79,7 @@ internal sealed class NativeFetchOperation
                 {
                     // Let go of the bulk slot while MailKit fetches: with a pool of one it is the only slot there is.
                     await bulk.CloseAsync().ConfigureAwait(false);
-                    batch = await FetchThroughMailKitAsync(plan, offset, count, cancellationToken).ConfigureAwait(false);
+                    batch = await FetchThroughMailKitAsync(plan, offset, count, progress, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (batch.Count > 0)
@@ -192,10 +192,14 @@ internal sealed class NativeFetchOperation
         }
     }
 
-    /// <summary>The batch as today's path fetches it: MailKit's FetchAsync, mapped by <see cref="MessageMapper"/>.</summary>
-    private async Task<List<MailMessageInfo>> FetchThroughMailKitAsync(Plan plan, int offset, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// The batch as today's path fetches it: MailKit's FetchAsync, mapped by <see cref="MessageMapper"/>, a message
+    /// MailKit cannot read narrowed down and read another way (<see cref="SummaryReader"/>).
+    /// </summary>
+    private async Task<List<MailMessageInfo>> FetchThroughMailKitAsync(Plan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
     {
         var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+        LeaseFolderConnection? connection = null;
         try
         {
             var mailFolder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, null, cancellationToken).ConfigureAwait(false);
@@ -204,18 +208,26 @@ internal sealed class NativeFetchOperation
                 throw new ImapUidValidityChangedException(_folder, plan.UidValidity, mailFolder.UidValidity);
             }
 
+            connection = new LeaseFolderConnection(_context, lease, mailFolder, _folder, scope: null);
+            progress.Unreadable ??= new UnreadableMessages(_context.Logger, _context.Account.AccountKey);
             var chunk = FolderQueries.ToUidSet(plan.Uids, offset, count, plan.UidValidity);
-            var batch = await FetchBatches.SummariesAsync(mailFolder, _options, chunk, cancellationToken).ConfigureAwait(false);
+            var batch = await FetchBatches.SummariesAsync(connection, _options, progress.Unreadable, chunk, cancellationToken).ConfigureAwait(false);
             batch.Sort((a, b) => a.Uid.CompareTo(b.Uid));
             return batch;
         }
         catch (Exception ex)
         {
             lease.Fail(ex);
+            connection?.Fail(ex);
             throw;
         }
         finally
         {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
             await lease.DisposeAsync().ConfigureAwait(false);
         }
     }

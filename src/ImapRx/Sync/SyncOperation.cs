@@ -39,7 +39,10 @@ internal sealed class SyncOperation
 
         var checkpoint = await NotAConnectionFailure.Run(() => _store.LoadAsync(_key, cancellationToken)).ConfigureAwait(false);
         var ledger = checkpoint is null ? new FolderLedger(Emit) : FolderLedger.Restore(ToLedger(checkpoint), Emit);
-        await _resync.RunAsync(new LeaseMailboxOpener(lease, _folder, _context.Account.UseQuickResync), ledger, cancellationToken).ConfigureAwait(false);
+        await using (var opener = new LeaseMailboxOpener(lease, _folder, _context.Account.UseQuickResync, context: _context))
+        {
+            await _resync.RunAsync(opener, ledger, cancellationToken).ConfigureAwait(false);
+        }
 
         // Every event above has been delivered (OnNext returned): only now may the checkpoint move. A subscriber
         // that failed or unsubscribed meanwhile cancelled the token, and then the checkpoint must stay where it was.

@@ -45,7 +45,7 @@ internal sealed class FolderWatcher
         await using var lease = await _context.Pool.LeaseForIdleAsync(_context.Account, cancellationToken).ConfigureAwait(false);
         try
         {
-            var opener = new LeaseMailboxOpener(lease, _folder, _context.Account.UseQuickResync, () => watched.Status(new WatchConnected { ConnectionId = lease.ConnectionId }));
+            await using var opener = new LeaseMailboxOpener(lease, _folder, _context.Account.UseQuickResync, () => watched.Status(new WatchConnected { ConnectionId = lease.ConnectionId }), _context);
             var folder = await watched.ResynchronizeAsync(opener, cancellationToken).ConfigureAwait(false);
             resynchronised();
             await WatchLiveAsync(lease, folder, watched, cancellationToken).ConfigureAwait(false);

@@ -98,11 +98,16 @@ internal sealed class NotifyWatcher
                 examining = folder;
             }
 
-            var opener = new FolderMailboxOpener(folder, quickResync, () =>
-            {
-                touched.Remove(folder); // what the EXAMINE itself said
-                examining = folder;
-            });
+            await using var opener = new FolderMailboxOpener(
+                folder,
+                quickResync,
+                () =>
+                {
+                    touched.Remove(folder); // what the EXAMINE itself said
+                    examining = folder;
+                },
+                _context,
+                lease);
             await watched[name].ResynchronizeAsync(opener, cancellationToken).ConfigureAwait(false);
             if (!stay)
             {

@@ -19,6 +19,7 @@ internal sealed class WatchedFolder
     private readonly IObserver<MailboxEvent> _observer;
     private readonly FolderResync _resync;
     private DateTimeOffset? _lostAt;
+    private IMailboxOpener? _opener;
 
     internal WatchedFolder(string name, WatchOptions options, IScheduler scheduler, IObserver<MailboxEvent> observer)
     {
@@ -44,7 +45,9 @@ internal sealed class WatchedFolder
     /// </summary>
     internal async Task<IMailFolder> ResynchronizeAsync(IMailboxOpener opener, CancellationToken cancellationToken)
     {
+        _opener = opener;
         var result = await _resync.RunAsync(opener, Ledger, cancellationToken).ConfigureAwait(false);
+        ThrowIfReplaced(opener);
         if (_lostAt is { } lostAt)
         {
             _lostAt = null;
@@ -55,7 +58,24 @@ internal sealed class WatchedFolder
     }
 
     /// <summary>Live: new messages above the last UID, and expunges when the counts still differ.</summary>
-    internal Task CatchUpAsync(IMailFolder folder, CancellationToken cancellationToken) => _resync.CatchUpAsync(folder, Ledger, cancellationToken);
+    internal async Task CatchUpAsync(IMailFolder folder, CancellationToken cancellationToken)
+    {
+        var opener = _opener ?? throw new InvalidOperationException("Catching up before the first resynchronisation.");
+        await _resync.CatchUpAsync(opener, folder, Ledger, cancellationToken).ConfigureAwait(false);
+        ThrowIfReplaced(opener);
+    }
+
+    /// <summary>
+    /// A summary MailKit could not read cost the watch its connection (the read went on on another, and the ledger
+    /// announced every arrival): a lost connection, so the watch reconnects and fills the gap from the ledger.
+    /// </summary>
+    private void ThrowIfReplaced(IMailboxOpener opener)
+    {
+        if (opener.ConnectionReplaced)
+        {
+            throw new ImapConnectionException($"The connection watching '{Name}' was replaced after the server sent a summary MailKit could not read; reconnecting.");
+        }
+    }
 
     /// <summary>A status event, when the options ask for them.</summary>
     internal void Status(MailboxEvent value)

@@ -7,8 +7,8 @@ using MimeKit.Utils;
 namespace ImapRx.Wire;
 
 /// <summary>
-/// Walks a BODYSTRUCTURE of any depth and counts its attachments by the model's rule (see
-/// <c>MessageMapper.CountAttachments</c>), building MimeKit's <see cref="ContentType"/> and
+/// Walks a BODYSTRUCTURE of any depth and counts its attachments by the model's rule (<see cref="Model.AttachmentRule"/>,
+/// as <c>MessageMapper.CountAttachments</c> applies it), building MimeKit's <see cref="ContentType"/> and
 /// <see cref="ContentDisposition"/> exactly as MailKit does where the answer depends on them (a <c>name</c>
 /// parameter, a disposition). Every other field is read only as far as needed to know the grammar held.
 /// </summary>
@@ -17,9 +17,15 @@ internal static class WireBodyStructure
     private const string QuotedSpecials = " \t()<>@,;:\\\"/[]?=";
 
     /// <summary>Reads one body and returns the number of attachment parts in it.</summary>
-    internal static int CountAttachments(ref WireCursor cursor) => ReadBody(ref cursor, 0);
+    internal static int CountAttachments(ref WireCursor cursor) => ReadBody(ref cursor, 0).Count;
 
-    private static int ReadBody(ref WireCursor cursor, int depth)
+    /// <summary>
+    /// One body's attachments, <see cref="Count"/> as it stands and <see cref="AsRelatedResource"/> should it turn
+    /// out to be a part after the first of a multipart/related (IMAP names a multipart's subtype after its parts).
+    /// </summary>
+    private readonly record struct Tally(int Count, int AsRelatedResource);
+
+    private static Tally ReadBody(ref WireCursor cursor, int depth)
     {
         if (depth > WireLimits.MaxNesting)
         {
@@ -31,16 +37,30 @@ internal static class WireBodyStructure
         return cursor.Peek() == (byte)'(' ? ReadMultipart(ref cursor, depth) : ReadLeaf(ref cursor, depth);
     }
 
-    private static int ReadMultipart(ref WireCursor cursor, int depth)
+    private static Tally ReadMultipart(ref WireCursor cursor, int depth)
     {
-        var count = 0;
+        var first = 0;
+        var rest = 0;
+        var restAsResources = 0;
+        var parts = 0;
         while (cursor.Peek() == (byte)'(')
         {
-            count += ReadBody(ref cursor, depth + 1);
+            var part = ReadBody(ref cursor, depth + 1);
+            if (parts++ == 0)
+            {
+                first = part.Count;
+            }
+            else
+            {
+                rest += part.Count;
+                restAsResources += part.AsRelatedResource;
+            }
+
             cursor.SkipSpaces();
         }
 
-        RequireToken(cursor.ReadString(), "multipart subtype");
+        var subtype = RequireToken(cursor.ReadString(), "multipart subtype");
+        var count = first + (Model.AttachmentRule.IsRelated(subtype) ? restAsResources : rest);
         cursor.SkipSpaces();
         if (cursor.Peek() != (byte)')')
         {
@@ -59,10 +79,10 @@ internal static class WireBodyStructure
         }
 
         cursor.Expect((byte)')');
-        return count; // a multipart is never an attachment itself
+        return new Tally(count, count); // a multipart is never an attachment itself, related or not
     }
 
-    private static int ReadLeaf(ref WireCursor cursor, int depth)
+    private static Tally ReadLeaf(ref WireCursor cursor, int depth)
     {
         var type = RequireToken(cursor.ReadString(), "media type");
         cursor.SkipSpaces();
@@ -124,7 +144,10 @@ internal static class WireBodyStructure
         }
 
         cursor.Expect((byte)')');
-        return IsAttachment(type, subtype, parameters, disposition) ? 1 : 0;
+        var hasFileName = !string.IsNullOrEmpty(disposition?.FileName) || HasName(type, subtype, parameters);
+        return new Tally(
+            Model.AttachmentRule.Counts(type, subtype, disposition?.Disposition, hasFileName, isRelatedResource: false) ? 1 : 0,
+            Model.AttachmentRule.Counts(type, subtype, disposition?.Disposition, hasFileName, isRelatedResource: true) ? 1 : 0);
     }
 
     /// <summary>Disposition (unless already read), language, location, then any further extension values up to the ')'.</summary>
@@ -243,28 +266,9 @@ internal static class WireBodyStructure
         return parameters;
     }
 
-    /// <summary>The model's rule (MessageMapper.IsAttachment) on the types MailKit would have built.</summary>
-    private static bool IsAttachment(string type, string subtype, List<KeyValuePair<string, string>>? parameters, ContentDisposition? disposition)
+    /// <summary>Whether MimeKit finds a <c>Content-Type</c> name, as MailKit would build the type.</summary>
+    private static bool HasName(string type, string subtype, List<KeyValuePair<string, string>>? parameters)
     {
-        var isText = type.Equals("text", StringComparison.OrdinalIgnoreCase);
-        if (disposition is not null)
-        {
-            if (disposition.IsAttachment)
-            {
-                return true;
-            }
-
-            if (!string.IsNullOrEmpty(disposition.FileName) && !isText)
-            {
-                return true;
-            }
-        }
-
-        if (isText && (subtype.Equals("plain", StringComparison.OrdinalIgnoreCase) || subtype.Equals("html", StringComparison.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
         // Without a parameter whose name starts with "name" (name, name*, name*0*, ...) MimeKit cannot find a Name:
         // skip building the ContentType, the common case.
         if (parameters is null || !HasNameParameter(parameters))

@@ -142,6 +142,25 @@ public sealed class ErrorReferenceTests(DovecotFixture fixture)
                 // A batch of a parallel fetch whose UIDs were looked up under another UIDVALIDITY.
                 operation = FetchBatches.Summaries(client.Context, "INBOX", FetchOptions.Default, new FetchPlan(new uint[] { 1 }, validity + 1, new object())).Select(b => (object)b);
                 break;
+            case ImapErrorKind.ResponseUnreadable:
+                // MailKit refuses an ENVELOPE string above 4,096 bytes. Summary fetches narrow around such a message
+                // and never report it; a raw FETCH of its ENVELOPE through the cold-stream path does.
+                var tooBig = AwkwardCorpus.Folder().First(m => m.SummaryTooBig);
+                MailKit.UniqueId unreadable;
+                await using (var other = await SandboxClient.ConnectAsync(server, user))
+                {
+                    unreadable = await other.AppendAsync("INBOX", tooBig.Parse());
+                }
+
+                operation = Leased.Run<object>(client.Context, "a raw ENVELOPE fetch", retry: true, async (lease, observer, ct) =>
+                {
+                    var folder = await lease.OpenFolderAsync("INBOX", MailKit.FolderAccess.ReadOnly, ct);
+                    foreach (var summary in await folder.FetchAsync(new[] { unreadable }, new MailKit.FetchRequest(MailKit.MessageSummaryItems.Envelope), ct))
+                    {
+                        observer.OnNext(summary);
+                    }
+                });
+                break;
             case ImapErrorKind.ConnectFailed:
             case ImapErrorKind.AuthenticationFailed:
             case ImapErrorKind.CertificateRejected:
@@ -151,7 +170,7 @@ public sealed class ErrorReferenceTests(DovecotFixture fixture)
                 throw new InvalidOperationException($"No scenario makes {kind} happen; docs/errors.md documents it, so add one.");
         }
 
-        if (kind is ImapErrorKind.FolderNotFound or ImapErrorKind.MessageNotFound or ImapErrorKind.UidValidityChanged or ImapErrorKind.CommandRejected)
+        if (kind is ImapErrorKind.FolderNotFound or ImapErrorKind.MessageNotFound or ImapErrorKind.UidValidityChanged or ImapErrorKind.CommandRejected or ImapErrorKind.ResponseUnreadable)
         {
             leases.Reset(); // GetUidValidityAsync above, for one, took a lease of its own
         }

@@ -15,6 +15,13 @@ public sealed class ImapErrorsTests
         { new IOException("Connection reset by peer"), typeof(ImapConnectionException), true, true },
         { new TimeoutException(), typeof(ImapConnectionException), true, true },
         { new ImapProtocolException("unexpected token"), typeof(ImapConnectionException), true, true },
+        // MailKit's end of stream is a dropped connection; its parser refusing a complete answer is not (issue 19).
+        { new ImapProtocolException("The IMAP server has unexpectedly disconnected."), typeof(ImapConnectionException), true, true },
+        { new ImapProtocolException("Literal token length (7167 bytes) exceeds the maximum allowed size (4096 bytes)."), typeof(ImapResponseUnreadableException), false, true },
+        { new ImapProtocolException("Syntax error in ENVELOPE. Unexpected token: Atom: x"), typeof(ImapResponseUnreadableException), false, true },
+        { new ImapProtocolException("Syntax error in IMAP server greeting. Unexpected token: Atom: HTTP/1.1"), typeof(ImapConnectionException), true, true },
+        { new ImapProtocolException("Literal token length (7167 bytes) exceeds the maximum allowed size (4096 bytes).", new IOException("reset")), typeof(ImapConnectionException), true, true },
+        { new ImapResponseUnreadableException("unreadable"), typeof(ImapResponseUnreadableException), false, true },
         { new ServiceNotConnectedException(), typeof(ImapConnectionException), true, true },
         { new AggregateException(new IOException("reset")), typeof(ImapConnectionException), true, true },
         { new InvalidOperationException("wrapper", new SocketException((int)SocketError.TimedOut)), typeof(ImapConnectionException), true, true },

@@ -56,5 +56,11 @@ public sealed class FolderResyncTests
             => throw new InvalidOperationException("not opened in these tests");
 
         public Task<IMailFolder> GetAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("not opened in these tests");
+
+        public ImapRx.Operations.UnreadableMessages Unreadable { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, "test");
+
+        public ImapRx.Operations.IFolderConnection ForReading(IMailFolder folder) => throw new InvalidOperationException("not read in these tests");
+
+        public bool ConnectionReplaced => false;
     }
 }
