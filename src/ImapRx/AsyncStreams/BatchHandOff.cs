@@ -134,6 +134,8 @@ internal sealed class BatchHandOff<T> : IObserver<IReadOnlyList<T>>
     {
         while (true)
         {
+            // Cancelled means now, even with a batch ready: the caller asked to stop reading.
+            cancellationToken.ThrowIfCancellationRequested();
             TaskCompletionSource<bool> waiting;
             TaskCompletionSource<bool>? wakeProducer = null;
             lock (_gate)

@@ -188,13 +188,13 @@ internal sealed class NativeFetchOperation
         }
 
         batch.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
-        NativeFetchDiagnostics.Batches.Add(1);
+        _context.Pool.Metrics.NativeBatches.Add(1);
         return batch;
     }
 
     private void Reject(FetchProgress progress, string reason)
     {
-        NativeFetchDiagnostics.Fallbacks.Add(1);
+        _context.Pool.Metrics.NativeFallbacks.Add(1);
         if (!progress.FallbackLogged)
         {
             progress.FallbackLogged = true;
