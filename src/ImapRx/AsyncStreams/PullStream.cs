@@ -50,6 +50,8 @@ internal static class PullStream
             {
                 foreach (var item in batch)
                 {
+                    // Cancelled means now, not at the end of the batch in hand.
+                    cancellationToken.ThrowIfCancellationRequested();
                     yield return item;
                 }
             }

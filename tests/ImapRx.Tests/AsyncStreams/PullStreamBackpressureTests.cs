@@ -49,7 +49,39 @@ public sealed class PullStreamBackpressureTests(DovecotFixture fixture, Xunit.Ab
         Assert.Equal(bytesAfterSleep, bytesAfterLongerSleep);
         Assert.True(bytesAfterSleep < total / 4, $"the fetch ran ahead: {bytesAfterSleep:N0} of {total:N0} B sent by the end of the sleep");
 
-        // The heap holds a batch or two, not the remaining ~15,000 summaries (several times this bound).
+        // The heap holds a batch or two, not the remaining ~18,000 summaries (several times this bound).
         Assert.True(heapAfterSleep - heapAtSleep < 4_000_000, $"the heap grew {heapAfterSleep - heapAtSleep:N0} B while the consumer slept");
+
+        // The control, side by side: the observable drained into an unbounded queue (what ToAsyncEnumerable over an
+        // IObservable does) runs to the end of the folder while the same consumer sleeps at the same place.
+        var (unpacedBytes, unpacedHeap) = await SleepOverUnboundedBufferAsync(client, proxy, (4 * batchSize) + 1, batchSize);
+        output.WriteLine($"unbounded buffer: {unpacedBytes:N0} B sent and the heap grew {unpacedHeap:N0} B while the consumer slept; " +
+            $"paced/unbounded bytes {(double)(bytesAfterSleep - bytesAtSleep) / unpacedBytes:P1}, heap {(double)(heapAfterSleep - heapAtSleep) / unpacedHeap:P1}");
+        Assert.True(unpacedBytes > 10 * (bytesAfterSleep - bytesAtSleep), "the control did not run ahead: the measurement cannot tell paced from unpaced");
+    }
+
+    private static async Task<(long Bytes, long Heap)> SleepOverUnboundedBufferAsync(ImapRxClient client, FaultProxy proxy, int readBeforeSleep, int batchSize)
+    {
+        var buffered = new System.Collections.Concurrent.ConcurrentQueue<ImapRx.Model.MailMessageInfo>();
+        using var subscription = client.Messages("INBOX", new FetchOptions { BatchSize = batchSize }).Subscribe(m => buffered.Enqueue(m));
+        var read = 0;
+        while (read < readBeforeSleep)
+        {
+            if (buffered.TryDequeue(out _))
+            {
+                read++;
+            }
+            else
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        var bytesAtSleep = proxy.BytesFromServer;
+        var heapAtSleep = GC.GetTotalMemory(true);
+        var bytesAfterSleep = await PullStreamTests.QuietBytesAsync(proxy);
+        var heapAfterSleep = GC.GetTotalMemory(true);
+        GC.KeepAlive(buffered);
+        return (bytesAfterSleep - bytesAtSleep, heapAfterSleep - heapAtSleep);
     }
 }

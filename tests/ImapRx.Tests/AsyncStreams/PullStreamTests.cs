@@ -106,11 +106,15 @@ public sealed class PullStreamTests(DovecotFixture fixture)
         await using var client = SandboxAccounts.Client(fixture.Server, user);
         var options = new FetchOptions { BatchSize = 40, SinceUid = 10 };
         var pulled = new List<uint>();
+        using var cancellation = new CancellationTokenSource();
+        var ct = cancellation.Token;
 
-        await foreach (var message in client.EnumerateMessagesAsync("INBOX", options))
+        // begin-snippet: await-foreach
+        await foreach (var message in client.EnumerateMessagesAsync("INBOX", new FetchOptions { BatchSize = 40, SinceUid = 10 }, ct))
         {
-            pulled.Add(message.Uid);
+            pulled.Add(message.Uid); // the next batch is fetched once this one is taken: the server waits for you
         }
+        // end-snippet
 
         var listed = await client.GetMessagesAsync("INBOX", options);
         Assert.Equal(listed.Select(m => m.Uid), pulled);
