@@ -1,5 +1,6 @@
 using ImapRx.Configuration;
 using ImapRx.Fetching;
+using ImapRx.Model;
 using ImapRx.Sandbox.Faults;
 using ImapRx.Sandbox.Server;
 using ImapRx.Search;
@@ -175,6 +176,36 @@ public sealed class PullStreamTests(DovecotFixture fixture)
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (uint)i), byQuery);
         Assert.Throws<ImapSearchSyntaxException>(() => client.EnumerateSearchAsync("INBOX", "FROM"));
         Assert.Throws<ArgumentException>(() => client.EnumerateMessagesAsync(""));
+    }
+
+    [DovecotFact]
+    public async Task EnumerateWatchAsync_MessageAppendedWhileWatching_ArrivesThenLeavingClosesTheWatchConnection()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var client = SandboxAccounts.Client(fixture.Server, user);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a hang, not a slow run, trips this
+        var message = new MimeKit.MimeMessage();
+        message.From.Add(new MimeKit.MailboxAddress("Ann", "ann@example.com"));
+        message.Subject = "watched";
+        message.Body = new MimeKit.TextPart("plain") { Text = "hello" };
+        uint? appended = null;
+        var arrivedSeen = false;
+
+        await foreach (var change in client.EnumerateWatchAsync("INBOX", cancellationToken: timeout.Token))
+        {
+            if (change is WatchIdling && appended is null)
+            {
+                appended = await client.AppendAsync("INBOX", message, cancellationToken: timeout.Token);
+            }
+            else if (change is MessagesArrived arrived && appended is { } uid && arrived.Uids.Contains(uid))
+            {
+                arrivedSeen = true;
+                break;
+            }
+        }
+
+        Assert.True(arrivedSeen);
+        await WaitUntilAsync(() => client.Pool.GetStatistics(client.Account) is { LeasesInUse: 0, OpenConnections: 1 });
     }
 
     internal static ImapAccountOptions ThroughProxy(FaultProxy proxy, SandboxUser user)
