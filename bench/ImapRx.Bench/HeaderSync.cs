@@ -36,6 +36,27 @@ public static class HeaderSync
                 return (items, 0, $"parallel={parallel}" + (contender == "imaprx" ? ";native" : string.Empty));
             }
 
+            case "imaprx-pull":
+            case "imaprx-mailkit-pull":
+            {
+                // await foreach over the paced pull form (EnumerateMessagesAsync): the same fetch as imaprx /
+                // imaprx-mailkit, but each batch is fetched only once the consumer has taken the last one.
+                await using var client = Child.ImapRx(settings, 2);
+                long items = 0;
+                var options = new FetchOptions
+                {
+                    BatchSize = batch,
+                    Limit = settings.Int("limit", int.MaxValue),
+                    UseNativeReader = contender == "imaprx-pull",
+                };
+                await foreach (var _ in client.EnumerateMessagesAsync(settings.Folder, options))
+                {
+                    items++;
+                }
+
+                return (items, 0, "pull" + (contender == "imaprx-pull" ? ";native" : string.Empty));
+            }
+
             case "mailkit-sync":
             {
                 // MailKit's synchronous Fetch: no async state machine per token; shows how much of FetchAsync is that.

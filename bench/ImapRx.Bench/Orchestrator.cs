@@ -99,7 +99,7 @@ public static class Orchestrator
                     var s1 = new List<(string Folder, string Contender, Measurement M)>();
                     foreach (var (folder, count) in new[] { ("Big", big), ("Ten", ten) })
                     {
-                        var contenders = folder == "Big" ? new[] { "imaprx", "imaprx-mailkit", "imaprx-pool2", "mailkit", "mailkit-sync", "socket", "socket-pool2" } : new[] { "imaprx", "imaprx-mailkit", "mailkit" };
+                        var contenders = folder == "Big" ? new[] { "imaprx", "imaprx-pull", "imaprx-mailkit", "imaprx-mailkit-pull", "imaprx-pool2", "mailkit", "mailkit-sync", "socket", "socket-pool2" } : new[] { "imaprx", "imaprx-mailkit", "mailkit" };
                         for (var rep = 0; rep < reps; rep++)
                         {
                             foreach (var contender in Rotate(contenders, rep))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,7 +16,7 @@ namespace ImapRx.Extensions.Hosting;
 
 /// <summary>
 /// The container's owner of every ImapRx client: one shared pool (logging through the container's
-/// <see cref="ILoggerFactory"/>), one client per account, all disposed with the container.
+/// <see cref="ILoggerFactory"/>, metering through its <see cref="IMeterFactory"/> when it has one), one client per account, all disposed with the container.
 /// </summary>
 internal sealed class ImapRxClientFactory : IImapRxClientFactory, IAsyncDisposable, IDisposable
 {
@@ -38,6 +39,7 @@ internal sealed class ImapRxClientFactory : IImapRxClientFactory, IAsyncDisposab
         _pool = new Lazy<ImapConnectionPool>(() => new ImapConnectionPool(new ImapPoolOptions
         {
             LoggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            MeterFactory = services.GetService<IMeterFactory>(),
         }));
     }
 

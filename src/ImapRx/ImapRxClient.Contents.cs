@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Reactive.Linq;
 using ImapRx.Fetching;
 using ImapRx.Model;
@@ -15,14 +18,20 @@ public sealed partial class ImapRxClient
     /// <see cref="MailMessageContent.Parse"/>. Resumes after the last UID delivered when a connection drops. Cold.
     /// </summary>
     public IObservable<MailMessageContent> MessageContents(string folder, FetchOptions? options = null)
+        => MessageContentBatches(folder, options, demand: null).SelectMany(batch => batch);
+
+    /// <summary>
+    /// <see cref="MessageContents"/> a batch at a time, paced by <paramref name="demand"/> when given: the fetch
+    /// awaits it after each batch, so a pull-based consumer (<c>AsyncStreams</c>) holds the server back.
+    /// </summary>
+    internal IObservable<IReadOnlyList<MailMessageContent>> MessageContentBatches(string folder, FetchOptions? options, Func<CancellationToken, Task>? demand)
     {
         CheckFolderName(folder);
         ThrowIfDisposed();
         options ??= FetchOptions.Default;
         var fetch = options;
-        var batches = options.MaxParallelism > 1
-            ? ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Contents(Context, folder, fetch, plan))
-            : FetchBatches.Contents(Context, folder, options, plan: null);
-        return batches.SelectMany(batch => batch);
+        return options.MaxParallelism > 1
+            ? ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Contents(Context, folder, fetch, plan), demand)
+            : FetchBatches.Contents(Context, folder, options, plan: null, demand);
     }
 }

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reactive.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using ImapRx.Fetching;
 using ImapRx.Model;
 using ImapRx.Operations;
@@ -18,6 +20,13 @@ public sealed partial class ImapRxClient
     /// folder's UIDVALIDITY changed meanwhile it fails with <see cref="ImapUidValidityChangedException"/>.
     /// </summary>
     public IObservable<IReadOnlyList<MailMessageInfo>> MessageBatches(string folder, FetchOptions? options = null)
+        => MessageBatches(folder, options, demand: null);
+
+    /// <summary>
+    /// <see cref="MessageBatches(string, FetchOptions?)"/>, paced by <paramref name="demand"/> when given: the fetch
+    /// awaits it after each batch, so a pull-based consumer (<c>AsyncStreams</c>) holds the server back.
+    /// </summary>
+    internal IObservable<IReadOnlyList<MailMessageInfo>> MessageBatches(string folder, FetchOptions? options, Func<CancellationToken, Task>? demand)
     {
         CheckFolderName(folder);
         ThrowIfDisposed();
@@ -25,15 +34,15 @@ public sealed partial class ImapRxClient
         var fetch = options;
         if (options.MaxParallelism > 1)
         {
-            return ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Summaries(Context, folder, fetch, plan));
+            return ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Summaries(Context, folder, fetch, plan), demand);
         }
 
         return NativeFetchOperation.Applies(folder, options)
-            ? NativeFetchOperation.Create(Context, folder, options)
-            : FetchBatches.Summaries(Context, folder, options, plan: null);
+            ? NativeFetchOperation.Create(Context, folder, options, demand)
+            : FetchBatches.Summaries(Context, folder, options, plan: null, demand);
     }
 
-    /// <summary>The same as <see cref="MessageBatches"/>, one message at a time.</summary>
+    /// <summary>The same as <see cref="MessageBatches(string, FetchOptions?)"/>, one message at a time.</summary>
     public IObservable<MailMessageInfo> Messages(string folder, FetchOptions? options = null)
         => MessageBatches(folder, options).SelectMany(batch => batch);
 

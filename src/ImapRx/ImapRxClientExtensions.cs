@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
@@ -8,13 +9,20 @@ using System.Threading.Tasks;
 using ImapRx.Fetching;
 using ImapRx.Model;
 using ImapRx.Operations;
+using ImapRx.Sync;
+using MailKit.Search;
+using MimeKit;
 
 namespace ImapRx;
 
 /// <summary>
-/// Awaitable forms of the client's streams, for code that does not use Rx, and the spec's shortcuts
-/// (mark read/unread, star/unstar, UIDVALIDITY). Cancelling the token disposes the subscription,
-/// which cancels the work.
+/// Awaitable forms of the client's cold streams, for code that does not use Rx, and the spec's shortcuts
+/// (mark read/unread, star/unstar, UIDVALIDITY). One naming rule (docs/streams.md, "Naming"): the stream's name
+/// plus <c>Async</c>, with <c>Get</c> in front when the name is a noun (<c>Folders</c> to <c>GetFoldersAsync</c>,
+/// <c>MimeMessage</c> to <c>GetMimeMessageAsync</c>) and as it is when it is a verb (<c>Append</c> to
+/// <c>AppendAsync</c>). A stream of many items completes with a list, a stream of one with the item. The task
+/// completes after the work has finished and its connection is back in the pool. Cancelling the token disposes
+/// the subscription, which cancels the work.
 /// </summary>
 public static class ImapRxClientExtensions
 {
@@ -24,7 +32,7 @@ public static class ImapRxClientExtensions
 
     /// <summary>One folder's status.</summary>
     public static Task<MailFolderInfo> GetFolderAsync(this IImapRxClient client, string folder, CancellationToken cancellationToken = default)
-        => NotNull(client).Folder(folder).FirstAsync().ToTask(cancellationToken);
+        => NotNull(client).Folder(folder).ToTask(cancellationToken);
 
     /// <summary>The folder's UIDVALIDITY (the spec's <c>get_uid_validity</c>).</summary>
     public static async Task<uint> GetUidValidityAsync(this IImapRxClient client, string folder, CancellationToken cancellationToken = default)
@@ -32,14 +40,48 @@ public static class ImapRxClientExtensions
 
     /// <summary>
     /// Every message matching <paramref name="options"/> as one list (the spec's <c>fetch_messages</c>).
-    /// For big folders prefer <see cref="IImapRxClient.MessageBatches"/>, which streams.
+    /// For big folders prefer <see cref="IImapRxClient.MessageBatches"/> or
+    /// <see cref="ImapRxClientAsyncEnumerableExtensions.EnumerateMessagesAsync"/>, which stream.
     /// </summary>
-    public static Task<IList<MailMessageInfo>> FetchMessagesAsync(this IImapRxClient client, string folder, FetchOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<IList<MailMessageInfo>> GetMessagesAsync(this IImapRxClient client, string folder, FetchOptions? options = null, CancellationToken cancellationToken = default)
         => NotNull(client).Messages(folder, options).ToList().ToTask(cancellationToken);
+
+    /// <summary>
+    /// Every whole message matching <paramref name="options"/> as one list, all in memory at once: for a handful of
+    /// messages. For more prefer <see cref="ImapRxClientAsyncEnumerableExtensions.EnumerateMessageContentsAsync"/>.
+    /// </summary>
+    public static Task<IList<MailMessageContent>> GetMessageContentsAsync(this IImapRxClient client, string folder, FetchOptions? options = null, CancellationToken cancellationToken = default)
+        => NotNull(client).MessageContents(folder, options).ToList().ToTask(cancellationToken);
+
+    /// <summary>One whole parsed message (not marked read).</summary>
+    public static Task<MimeMessage> GetMimeMessageAsync(this IImapRxClient client, string folder, uint uid, CancellationToken cancellationToken = default)
+        => NotNull(client).MimeMessage(folder, uid).ToTask(cancellationToken);
+
+    /// <summary>Writes one message's raw bytes to <paramref name="destination"/> (not marked read); returns the byte count.</summary>
+    public static Task<long> SaveMessageAsync(this IImapRxClient client, string folder, uint uid, Stream destination, CancellationToken cancellationToken = default)
+        => NotNull(client).SaveMessage(folder, uid, destination).ToTask(cancellationToken);
 
     /// <summary>UIDs matching an IMAP search string (the spec's <c>search</c>); <c>"ALL"</c> for every message.</summary>
     public static Task<IList<uint>> SearchAsync(this IImapRxClient client, string folder, string criteria, CancellationToken cancellationToken = default)
         => NotNull(client).Search(folder, criteria).ToList().ToTask(cancellationToken);
+
+    /// <summary>UIDs matching a typed query, ascending.</summary>
+    public static Task<IList<uint>> SearchAsync(this IImapRxClient client, string folder, SearchQuery query, CancellationToken cancellationToken = default)
+        => NotNull(client).Search(folder, query).ToList().ToTask(cancellationToken);
+
+    /// <summary>
+    /// Appends a message; returns its UID, or null when the server does not report it (no UIDPLUS). Not retried
+    /// (a retry could store it twice).
+    /// </summary>
+    public static Task<uint?> AppendAsync(this IImapRxClient client, string folder, MimeMessage message, MailFlags flags = MailFlags.None, DateTimeOffset? internalDate = null, CancellationToken cancellationToken = default)
+        => NotNull(client).Append(folder, message, flags, internalDate).ToTask(cancellationToken);
+
+    /// <summary>
+    /// The changes since the checkpoint in <paramref name="store"/>, as one list; the new checkpoint is saved once
+    /// the changes were read, before the task completes. For a first run over a big folder prefer the observable.
+    /// </summary>
+    public static Task<IList<MailboxEvent>> SyncAsync(this IImapRxClient client, string folder, ISyncStateStore store, SyncOptions? options = null, CancellationToken cancellationToken = default)
+        => NotNull(client).Sync(folder, store, options).ToList().ToTask(cancellationToken);
 
     /// <summary>Applies a flag change to messages.</summary>
     public static Task StoreFlagsAsync(this IImapRxClient client, string folder, IReadOnlyCollection<uint> uids, FlagChange change, CancellationToken cancellationToken = default)
@@ -63,11 +105,11 @@ public static class ImapRxClientExtensions
 
     /// <summary>Copies messages; returns old UID to new UID.</summary>
     public static Task<IReadOnlyDictionary<uint, uint>> CopyAsync(this IImapRxClient client, string folder, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken = default)
-        => NotNull(client).Copy(folder, uids, destination).FirstAsync().ToTask(cancellationToken);
+        => NotNull(client).Copy(folder, uids, destination).ToTask(cancellationToken);
 
     /// <summary>Moves messages; returns old UID to new UID.</summary>
     public static Task<IReadOnlyDictionary<uint, uint>> MoveAsync(this IImapRxClient client, string folder, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken = default)
-        => NotNull(client).Move(folder, uids, destination).FirstAsync().ToTask(cancellationToken);
+        => NotNull(client).Move(folder, uids, destination).ToTask(cancellationToken);
 
     /// <summary>Deletes exactly these messages.</summary>
     public static Task DeleteAsync(this IImapRxClient client, string folder, IReadOnlyCollection<uint> uids, DeleteOptions? options = null, CancellationToken cancellationToken = default)

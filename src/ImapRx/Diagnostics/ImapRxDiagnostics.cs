@@ -6,7 +6,9 @@ namespace ImapRx.Diagnostics;
 
 /// <summary>
 /// The names to listen to: a <see cref="Meter"/> and an <see cref="ActivitySource"/> both called "ImapRx"
-/// (OpenTelemetry: <c>AddMeter("ImapRx")</c>, <c>AddSource("ImapRx")</c>).
+/// (OpenTelemetry: <c>AddMeter("ImapRx")</c>, <c>AddSource("ImapRx")</c>). The meter comes from
+/// <see cref="Pooling.ImapPoolOptions.MeterFactory"/> when one is set (Microsoft.Extensions hosting sets the
+/// container's), else it is one static meter for the process; the instrument names are the same either way.
 /// </summary>
 public static class ImapRxDiagnostics
 {
@@ -22,7 +24,7 @@ public static class ImapRxDiagnostics
     /// <summary>Instrument: callers waiting for a lease (up-down counter).</summary>
     public const string LeasesWaiting = "imaprx.leases.waiting";
 
-    /// <summary>Instrument: how long callers waited for a lease, in milliseconds (histogram).</summary>
+    /// <summary>Instrument: how long callers waited for a lease, in seconds (histogram, unit <c>s</c>).</summary>
     public const string LeaseWait = "imaprx.lease.wait";
 
     /// <summary>Instrument: connect retries after transient failures (counter).</summary>
@@ -31,24 +33,22 @@ public static class ImapRxDiagnostics
     /// <summary>Instrument: idle connections closed for age (counter).</summary>
     public const string Evictions = "imaprx.connections.evicted";
 
+    /// <summary>Instrument: FETCH batches the native reader rejected and MailKit fetched again (counter).</summary>
+    internal const string NativeFetchFallbacks = "imaprx.fetch.native_fallbacks";
+
+    /// <summary>Instrument: FETCH batches the native reader delivered (counter).</summary>
+    internal const string NativeFetchBatches = "imaprx.fetch.native_batches";
+
     /// <summary>The library's version (Directory.Build.props, the one version source), given to the meter and activity source.</summary>
     internal static readonly string Version = ReadVersion();
 
     internal static readonly ActivitySource Source = new(Name, Version);
 
+    /// <summary>
+    /// The process-wide meter of pools given no <see cref="System.Diagnostics.Metrics.IMeterFactory"/>
+    /// (<see cref="Pooling.ImapPoolOptions.MeterFactory"/>); with one, the instruments live on the factory's meter.
+    /// </summary>
     internal static readonly Meter Meter = new(Name, Version);
-
-    internal static readonly UpDownCounter<long> OpenConnections = Meter.CreateUpDownCounter<long>(ConnectionsOpen, "{connection}", "IMAP connections open");
-
-    internal static readonly UpDownCounter<long> InUse = Meter.CreateUpDownCounter<long>(LeasesInUse, "{lease}", "Leases in use");
-
-    internal static readonly UpDownCounter<long> Waiting = Meter.CreateUpDownCounter<long>(LeasesWaiting, "{caller}", "Callers waiting for a lease");
-
-    internal static readonly Histogram<double> WaitTime = Meter.CreateHistogram<double>(LeaseWait, "ms", "Time spent waiting for a lease");
-
-    internal static readonly Counter<long> RetryCount = Meter.CreateCounter<long>(Retries, "{retry}", "Connect retries");
-
-    internal static readonly Counter<long> EvictionCount = Meter.CreateCounter<long>(Evictions, "{connection}", "Connections evicted for idle age");
 
     // The informational version is the package version, with "+<commit>" appended when the SDK knows the commit.
     private static string ReadVersion()

@@ -24,17 +24,28 @@ namespace ImapRx.Operations;
 /// </summary>
 internal static class FetchBatches
 {
-    internal static IObservable<IReadOnlyList<MailMessageInfo>> Summaries(ClientContext context, string folder, FetchOptions options, FetchPlan? plan)
+    /// <param name="context">Account, pool, clock and retry policy.</param>
+    /// <param name="folder">The folder.</param>
+    /// <param name="options">What to fetch.</param>
+    /// <param name="plan">Exactly these UIDs (one batch of a parallel fetch), or null to look them up.</param>
+    /// <param name="demand">
+    /// Null for an observable. For a pull-based stream: awaited after each batch but the last, so the next batch
+    /// is fetched only once the consumer has taken this one (see <c>AsyncStreams.BatchHandOff</c>).
+    /// </param>
+    internal static IObservable<IReadOnlyList<MailMessageInfo>> Summaries(ClientContext context, string folder, FetchOptions options, FetchPlan? plan, Func<CancellationToken, Task>? demand = null)
         => Run<MailMessageInfo>(
             context, folder, options, plan, "Messages",
             static (connection, _, options, unreadable, chunk, cancellationToken) => SummariesAsync(connection, options, unreadable, chunk, cancellationToken),
-            static m => m.Uid);
+            static m => m.Uid,
+            demand);
 
-    internal static IObservable<IReadOnlyList<MailMessageContent>> Contents(ClientContext context, string folder, FetchOptions options, FetchPlan? plan)
+    /// <inheritdoc cref="Summaries"/>
+    internal static IObservable<IReadOnlyList<MailMessageContent>> Contents(ClientContext context, string folder, FetchOptions options, FetchPlan? plan, Func<CancellationToken, Task>? demand = null)
         => Run<MailMessageContent>(
             context, folder, options, plan, "MessageContents",
             static (connection, folderName, _, _, chunk, cancellationToken) => ContentsAsync(connection.Folder, folderName, chunk, cancellationToken),
-            static m => m.Uid);
+            static m => m.Uid,
+            demand);
 
     private delegate Task<List<T>> FetchChunk<T>(IFolderConnection connection, string folderName, FetchOptions options, UnreadableMessages unreadable, IList<UniqueId> chunk, CancellationToken cancellationToken);
 
@@ -45,7 +56,8 @@ internal static class FetchBatches
         FetchPlan? plan,
         string operation,
         FetchChunk<T> fetchChunk,
-        Func<T, uint> uidOf)
+        Func<T, uint> uidOf,
+        Func<CancellationToken, Task>? demand)
         => Observable.Defer(() =>
         {
             // What this subscription has delivered, across its retries: a re-run resumes instead of repeating.
@@ -54,7 +66,7 @@ internal static class FetchBatches
                 context,
                 $"{operation} of '{folder}'",
                 retry: true,
-                (lease, observer, cancellationToken) => FetchAsync(context, lease, folder, options, plan, progress, fetchChunk, uidOf, observer, cancellationToken));
+                (lease, observer, cancellationToken) => FetchAsync(context, lease, folder, options, plan, progress, fetchChunk, uidOf, demand, observer, cancellationToken));
         });
 
     private static async Task FetchAsync<T>(
@@ -66,6 +78,7 @@ internal static class FetchBatches
         FetchProgress progress,
         FetchChunk<T> fetchChunk,
         Func<T, uint> uidOf,
+        Func<CancellationToken, Task>? demand,
         IObserver<IReadOnlyList<T>> observer,
         CancellationToken cancellationToken)
     {
@@ -106,6 +119,10 @@ internal static class FetchBatches
                 observer.OnNext(batch);
                 progress.LastUid = Math.Max(progress.LastUid, chunk[chunk.Count - 1].Id);
                 progress.Delivered += batch.Count;
+                if (demand is not null && offset + options.BatchSize < uids.Count)
+                {
+                    await demand(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)

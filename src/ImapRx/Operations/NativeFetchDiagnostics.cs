@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics.Metrics;
 using ImapRx.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -9,16 +8,10 @@ namespace ImapRx.Operations;
 internal static class NativeFetchDiagnostics
 {
     /// <summary>Batches the native reader rejected and MailKit fetched again.</summary>
-    internal const string FallbacksName = "imaprx.fetch.native_fallbacks";
+    internal const string FallbacksName = ImapRxDiagnostics.NativeFetchFallbacks;
 
     /// <summary>Batches the native reader delivered.</summary>
-    internal const string BatchesName = "imaprx.fetch.native_batches";
-
-    internal static readonly Counter<long> Fallbacks =
-        ImapRxDiagnostics.Meter.CreateCounter<long>(FallbacksName, "{batch}", "FETCH batches the native reader rejected and MailKit fetched again");
-
-    internal static readonly Counter<long> Batches =
-        ImapRxDiagnostics.Meter.CreateCounter<long>(BatchesName, "{batch}", "FETCH batches read by the native reader");
+    internal const string BatchesName = ImapRxDiagnostics.NativeFetchBatches;
 
     private static readonly Action<ILogger, string, string, Exception?> FallbackMessage =
         LoggerMessage.Define<string, string>(

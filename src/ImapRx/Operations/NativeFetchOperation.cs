@@ -29,9 +29,11 @@ internal sealed class NativeFetchOperation
     private readonly ClientContext _context;
     private readonly string _folder;
     private readonly FetchOptions _options;
+    private readonly Func<CancellationToken, Task>? _demand;
 
-    private NativeFetchOperation(ClientContext context, string folder, FetchOptions options)
+    private NativeFetchOperation(ClientContext context, string folder, FetchOptions options, Func<CancellationToken, Task>? demand)
     {
+        _demand = demand;
         _context = context;
         _folder = folder;
         _options = options;
@@ -41,10 +43,14 @@ internal sealed class NativeFetchOperation
     internal static bool Applies(string folder, FetchOptions options)
         => options.UseNativeReader && options.Bodies == BodyFetchMode.None && options.MaxParallelism == 1 && WireSession.CanName(folder);
 
-    internal static IObservable<IReadOnlyList<MailMessageInfo>> Create(ClientContext context, string folder, FetchOptions options)
+    /// <param name="context">Account, pool, clock and retry policy.</param>
+    /// <param name="folder">The folder.</param>
+    /// <param name="options">What to fetch.</param>
+    /// <param name="demand">Null for an observable; for a pull-based stream, awaited after each batch but the last.</param>
+    internal static IObservable<IReadOnlyList<MailMessageInfo>> Create(ClientContext context, string folder, FetchOptions options, Func<CancellationToken, Task>? demand = null)
         => Observable.Defer(() =>
         {
-            var operation = new NativeFetchOperation(context, folder, options);
+            var operation = new NativeFetchOperation(context, folder, options, demand);
             var progress = new FetchProgress(options.SinceUid, 0);
             return Observable.Create<IReadOnlyList<MailMessageInfo>>(async (observer, cancellationToken) =>
                 {
@@ -89,6 +95,10 @@ internal sealed class NativeFetchOperation
                 }
 
                 progress.LastUid = Math.Max(progress.LastUid, plan.Uids[offset + count - 1]);
+                if (_demand is not null && batch.Count > 0 && offset + count < plan.Uids.Count)
+                {
+                    await _demand(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch
@@ -178,13 +188,13 @@ internal sealed class NativeFetchOperation
         }
 
         batch.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
-        NativeFetchDiagnostics.Batches.Add(1);
+        _context.Pool.Metrics.NativeBatches.Add(1);
         return batch;
     }
 
     private void Reject(FetchProgress progress, string reason)
     {
-        NativeFetchDiagnostics.Fallbacks.Add(1);
+        _context.Pool.Metrics.NativeFallbacks.Add(1);
         if (!progress.FallbackLogged)
         {
             progress.FallbackLogged = true;

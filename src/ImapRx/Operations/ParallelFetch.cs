@@ -16,7 +16,15 @@ namespace ImapRx.Operations;
 /// </summary>
 internal static class ParallelFetch
 {
-    internal static IObservable<IReadOnlyList<T>> Run<T>(ClientContext context, string folder, FetchOptions options, Func<FetchPlan, IObservable<IReadOnlyList<T>>> fetchBatch)
+    /// <param name="context">Account, pool, clock and retry policy.</param>
+    /// <param name="folder">The folder.</param>
+    /// <param name="options">What to fetch, and how many batches at once.</param>
+    /// <param name="fetchBatch">Fetches one planned batch (on its own leased connection, with its own retries).</param>
+    /// <param name="demand">
+    /// Null for an observable. For a pull-based stream: awaited after each batch emitted, so no further batch is
+    /// started until the consumer has taken it (at most <see cref="FetchOptions.MaxParallelism"/> in flight).
+    /// </param>
+    internal static IObservable<IReadOnlyList<T>> Run<T>(ClientContext context, string folder, FetchOptions options, Func<FetchPlan, IObservable<IReadOnlyList<T>>> fetchBatch, Func<CancellationToken, Task>? demand = null)
         => Observable.Create<IReadOnlyList<T>>(async (observer, cancellationToken) =>
         {
             // The connections of this fetch keep their selection from one batch to the next (a SELECT of a big
@@ -32,6 +40,10 @@ internal static class ParallelFetch
                     if (inFlight.Count >= options.MaxParallelism)
                     {
                         Emit(observer, await inFlight.Dequeue().ConfigureAwait(false));
+                        if (demand is not null)
+                        {
+                            await demand(cancellationToken).ConfigureAwait(false);
+                        }
                     }
 
                     var batch = uids.GetRange(offset, Math.Min(options.BatchSize, uids.Count - offset));

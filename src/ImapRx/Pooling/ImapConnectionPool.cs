@@ -28,10 +28,14 @@ public sealed class ImapConnectionPool : IAsyncDisposable
     {
         Options = options ?? new ImapPoolOptions();
         _logger = Options.LoggerFactory.CreateLogger("ImapRx.Pooling");
+        Metrics = ImapRxMetrics.For(Options.MeterFactory);
     }
 
     /// <summary>The pool's settings.</summary>
     public ImapPoolOptions Options { get; }
+
+    /// <summary>The instruments this pool and the streams on it record to (from <see cref="ImapPoolOptions.MeterFactory"/>).</summary>
+    internal ImapRxMetrics Metrics { get; }
 
     /// <summary>
     /// Leases a connection to <paramref name="account"/>, waiting for a free one up to the account's lease timeout.
@@ -204,7 +208,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 new Resilience.SchedulerTimeProvider(owner.Options.Scheduler),
                 (attempt, delay, error) =>
                 {
-                    ImapRxDiagnostics.RetryCount.Add(1, _serverAddress, _serverPort);
+                    _owner.Metrics.RetryCount.Add(1, _serverAddress, _serverPort);
                     Log.ConnectRetry(owner._logger, $"{account.Host}:{account.Username}", attempt, delay, error);
                 });
         }
@@ -226,7 +230,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         internal async ValueTask<ImapLease> LeaseAsync(bool isIdleLease, CancellationToken cancellationToken)
         {
             var started = _owner.Options.Scheduler.Now;
-            ImapRxDiagnostics.Waiting.Add(1, _serverAddress, _serverPort);
+            _owner.Metrics.Waiting.Add(1, _serverAddress, _serverPort);
             bool granted;
             try
             {
@@ -234,8 +238,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             }
             finally
             {
-                ImapRxDiagnostics.Waiting.Add(-1, _serverAddress, _serverPort);
-                ImapRxDiagnostics.WaitTime.Record((_owner.Options.Scheduler.Now - started).TotalMilliseconds, _serverAddress, _serverPort);
+                _owner.Metrics.Waiting.Add(-1, _serverAddress, _serverPort);
+                _owner.Metrics.WaitTime.Record((_owner.Options.Scheduler.Now - started).TotalSeconds, _serverAddress, _serverPort);
             }
 
             if (!granted)
@@ -248,7 +252,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 var connection = await TakeIdleAsync(cancellationToken).ConfigureAwait(false)
                                  ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _inUse);
-                ImapRxDiagnostics.InUse.Add(1, _serverAddress, _serverPort);
+                _owner.Metrics.InUse.Add(1, _serverAddress, _serverPort);
                 return new ImapLease(connection, isIdleLease, ReleaseAsync);
             }
             catch
@@ -283,8 +287,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
             Interlocked.Increment(ref _open);
             Interlocked.Increment(ref _inUse);
-            ImapRxDiagnostics.OpenConnections.Add(1, _serverAddress, _serverPort);
-            ImapRxDiagnostics.InUse.Add(1, _serverAddress, _serverPort);
+            _owner.Metrics.OpenConnections.Add(1, _serverAddress, _serverPort);
+            _owner.Metrics.InUse.Add(1, _serverAddress, _serverPort);
             return new Slot(this);
         }
 
@@ -292,8 +296,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             Interlocked.Decrement(ref _open);
             Interlocked.Decrement(ref _inUse);
-            ImapRxDiagnostics.OpenConnections.Add(-1, _serverAddress, _serverPort);
-            ImapRxDiagnostics.InUse.Add(-1, _serverAddress, _serverPort);
+            _owner.Metrics.OpenConnections.Add(-1, _serverAddress, _serverPort);
+            _owner.Metrics.InUse.Add(-1, _serverAddress, _serverPort);
             _slots.Release();
         }
 
@@ -420,7 +424,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
             connection.SetState(ImapConnectionState.Authenticated);
             Interlocked.Increment(ref _open);
-            ImapRxDiagnostics.OpenConnections.Add(1, _serverAddress, _serverPort);
+            _owner.Metrics.OpenConnections.Add(1, _serverAddress, _serverPort);
             Log.Connected(_owner._logger, connection.ConnectionId, _account.Host, _account.Port);
             return connection;
         }
@@ -429,7 +433,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             var connection = lease.Connection;
             Interlocked.Decrement(ref _inUse);
-            ImapRxDiagnostics.InUse.Add(-1, _serverAddress, _serverPort);
+            _owner.Metrics.InUse.Add(-1, _serverAddress, _serverPort);
             try
             {
                 // IDLE holds its connection exclusively; it is closed rather than handed to someone else mid-IDLE.
@@ -480,7 +484,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 _evictions.Remove(connection);
             }
 
-            ImapRxDiagnostics.EvictionCount.Add(1, _serverAddress, _serverPort);
+            _owner.Metrics.EvictionCount.Add(1, _serverAddress, _serverPort);
             Log.Evicted(_owner._logger, connection.ConnectionId, _account.ConnectionIdleLifetime);
             _ = CloseAsync(connection).AsTask();
         }
@@ -488,7 +492,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         private async ValueTask CloseAsync(ImapConnection connection)
         {
             Interlocked.Decrement(ref _open);
-            ImapRxDiagnostics.OpenConnections.Add(-1, _serverAddress, _serverPort);
+            _owner.Metrics.OpenConnections.Add(-1, _serverAddress, _serverPort);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,6 +18,13 @@ public sealed class ImapPoolOptions
     /// <summary>Where log records go.</summary>
     /// <value>The default discards them.</value>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// Creates the "ImapRx" meter the pool's instruments live on; Microsoft.Extensions hosting passes the container's
+    /// <see cref="IMeterFactory"/>. The factory owns the meter and disposes it.
+    /// </summary>
+    /// <value>The default is null: one static meter for the process, under the same name and instrument names.</value>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>
     /// Opt-in wire log: called with each new connection's id (<c>host:user#n</c>), returns the stream that

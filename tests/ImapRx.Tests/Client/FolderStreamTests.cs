@@ -62,7 +62,7 @@ public sealed class FolderStreamTests(DovecotFixture fixture)
 
         var error = await Assert.ThrowsAsync<ImapFolderNotFoundException>(() => client.GetFolderAsync("No/Such/Folder"));
         Assert.Equal("No/Such/Folder", error.Folder);
-        var fetchError = await Assert.ThrowsAsync<ImapFolderNotFoundException>(() => client.FetchMessagesAsync("Nope"));
+        var fetchError = await Assert.ThrowsAsync<ImapFolderNotFoundException>(() => client.GetMessagesAsync("Nope"));
         Assert.Contains("'Nope'", fetchError.Message);
 
         // The connection survived the NO: the pool still works and holds no lease.

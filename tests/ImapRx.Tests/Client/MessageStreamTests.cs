@@ -26,7 +26,7 @@ public sealed class MessageStreamTests(DovecotFixture fixture)
         var user = await UserWithCorpusAsync();
         await using var client = SandboxAccounts.Client(fixture.Server, user);
 
-        var messages = await client.FetchMessagesAsync("INBOX", new FetchOptions { Bodies = BodyFetchMode.TextAndHtml });
+        var messages = await client.GetMessagesAsync("INBOX", new FetchOptions { Bodies = BodyFetchMode.TextAndHtml });
 
         Assert.Equal(Corpus.Count, messages.Count);
         for (var i = 0; i < Corpus.Count; i++)
@@ -69,7 +69,7 @@ public sealed class MessageStreamTests(DovecotFixture fixture)
         await using var client = SandboxAccounts.Client(fixture.Server, user);
         var unreadBefore = (await client.GetFolderAsync("INBOX")).UnreadCount;
 
-        await client.FetchMessagesAsync("INBOX", new FetchOptions { Bodies = BodyFetchMode.TextAndHtml });
+        await client.GetMessagesAsync("INBOX", new FetchOptions { Bodies = BodyFetchMode.TextAndHtml });
         await client.MimeMessage("INBOX", 1).FirstAsync();
         await client.SaveMessage("INBOX", 2, new MemoryStream()).FirstAsync();
 
@@ -95,9 +95,9 @@ public sealed class MessageStreamTests(DovecotFixture fixture)
         var user = await UserWithCorpusAsync();
         await using var client = SandboxAccounts.Client(fixture.Server, user);
 
-        var newer = await client.FetchMessagesAsync("INBOX", new FetchOptions { SinceUid = 35 });
-        var none = await client.FetchMessagesAsync("INBOX", new FetchOptions { SinceUid = 40 });
-        var limited = await client.FetchMessagesAsync("INBOX", new FetchOptions { Limit = 3 });
+        var newer = await client.GetMessagesAsync("INBOX", new FetchOptions { SinceUid = 35 });
+        var none = await client.GetMessagesAsync("INBOX", new FetchOptions { SinceUid = 40 });
+        var limited = await client.GetMessagesAsync("INBOX", new FetchOptions { Limit = 3 });
 
         Assert.Equal(new uint[] { 36, 37, 38, 39, 40 }, newer.Select(m => m.Uid));
         Assert.Empty(none);
@@ -174,7 +174,7 @@ public sealed class MessageStreamTests(DovecotFixture fixture)
         var message = new MimeMessage(new[] { new MailboxAddress("Jürgen", "j@example.com") }, new[] { new MailboxAddress("Åsa", "a@example.com") }, "Grüße aus 日本", new TextPart("plain") { Text = "Hallo" });
 
         var uid = await client.Append(SandboxFolders.NonAsciiJapanese, message).FirstAsync();
-        var fetched = await client.FetchMessagesAsync(SandboxFolders.NonAsciiJapanese);
+        var fetched = await client.GetMessagesAsync(SandboxFolders.NonAsciiJapanese);
 
         Assert.Equal(uid, Assert.Single(fetched).Uid);
         Assert.Equal("Grüße aus 日本", fetched[0].Subject);

@@ -43,7 +43,7 @@ public sealed class PackageTests(DovecotFixture fixture)
         }
 
         var unseen = await mail.SearchAsync("INBOX", "UNSEEN");
-        foreach (var message in await mail.FetchMessagesAsync("INBOX", new() { Uids = unseen.ToArray(), Limit = 10 }))
+        foreach (var message in await mail.GetMessagesAsync("INBOX", new() { Uids = unseen.ToArray(), Limit = 10 }))
         {
             Console.WriteLine($"{message.Uid} {message.From}: {message.Subject}");
         }

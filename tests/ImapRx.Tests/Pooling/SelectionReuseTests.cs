@@ -50,13 +50,13 @@ public sealed class SelectionReuseTests(DovecotFixture fixture)
         }
 
         await using var client = SandboxAccounts.Client(fixture.Server, user, maxConnections: 1);
-        var before = await client.FetchMessagesAsync(SandboxFolders.Archive);
+        var before = await client.GetMessagesAsync(SandboxFolders.Archive);
 
         // Dovecot keeps serving the deleted folder's messages to a session that still has it selected (even a
         // STATUS by name answers for the old one): only a new SELECT sees the new folder.
         var newValidity = await other.DeleteAndRecreateFolderAsync(SandboxFolders.Archive);
         var fresh = await other.AppendAsync(SandboxFolders.Archive, generator.CreateSmallMessage(9));
-        var after = await client.FetchMessagesAsync(SandboxFolders.Archive);
+        var after = await client.GetMessagesAsync(SandboxFolders.Archive);
 
         Assert.Equal(3, before.Count);
         var message = Assert.Single(after);

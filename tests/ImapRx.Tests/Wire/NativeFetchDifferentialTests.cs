@@ -62,7 +62,7 @@ public sealed class NativeFetchDifferentialTests(DovecotFixture fixture)
         await using var client = SandboxAccounts.Client(fixture.Server, user, maxConnections: 1);
         var unreadBefore = (await client.GetFolderAsync(SandboxFolders.Inbox)).UnreadCount;
 
-        var messages = await client.FetchMessagesAsync(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, BatchSize = 20 });
+        var messages = await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, BatchSize = 20 });
 
         // Read before anything else leases: the fetch completes only after its leases and its slot are back.
         var statistics = client.Pool.GetStatistics(client.Account);
@@ -80,7 +80,7 @@ public sealed class NativeFetchDifferentialTests(DovecotFixture fixture)
         await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(18).Generate(30));
         await using var client = SandboxAccounts.Client(fixture.Server, user);
 
-        var messages = await client.FetchMessagesAsync(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, SinceUid = 20, BatchSize = 4 });
+        var messages = await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, SinceUid = 20, BatchSize = 4 });
 
         Assert.Equal(Enumerable.Range(21, 10).Select(u => (uint)u), messages.Select(m => m.Uid));
     }
@@ -105,9 +105,9 @@ public sealed class NativeFetchDifferentialTests(DovecotFixture fixture)
 
     private static async Task AssertSameAsync(ImapRxClient client, string folder, int expectedCount, int batchSize = 100)
     {
-        var mailKit = await client.FetchMessagesAsync(folder, new FetchOptions { UseNativeReader = false, BatchSize = batchSize });
+        var mailKit = await client.GetMessagesAsync(folder, new FetchOptions { UseNativeReader = false, BatchSize = batchSize });
         using var counters = new NativeCounters();
-        var native = await client.FetchMessagesAsync(folder, new FetchOptions { UseNativeReader = true, BatchSize = batchSize });
+        var native = await client.GetMessagesAsync(folder, new FetchOptions { UseNativeReader = true, BatchSize = batchSize });
 
         Assert.Equal(expectedCount, mailKit.Count);
         InfoAssert.Equal(mailKit.ToList(), native.ToList());
