@@ -33,4 +33,7 @@ public enum ImapErrorKind
 
     /// <summary>The folder's UIDVALIDITY changed under an operation that depended on it. Not retried; the connection stays usable.</summary>
     UidValidityChanged,
+
+    /// <summary>The message arrived but cannot be parsed (an empty message, say). Not retried; the connection stays usable.</summary>
+    MessageMalformed,
 }

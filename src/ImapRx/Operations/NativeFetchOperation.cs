@@ -46,7 +46,7 @@ internal sealed class NativeFetchOperation
         {
             var operation = new NativeFetchOperation(context, folder, options);
             var progress = new FetchProgress(options.SinceUid, 0);
-            return Observable.Create<IReadOnlyList<MailMessageInfo>>(async (observer, cancellationToken) =>
+            return Observable.Create<IReadOnlyList<MailMessageInfo>>((observer, subscription) => context.Lifetime.RunAsync(observer, subscription, async cancellationToken =>
                 {
                     try
                     {
@@ -56,7 +56,7 @@ internal sealed class NativeFetchOperation
                     {
                         throw translated;
                     }
-                })
+                }))
                 .RetryWith(context.Retry, context.Scheduler);
         });
 
