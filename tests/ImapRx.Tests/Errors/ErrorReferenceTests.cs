@@ -183,6 +183,17 @@ public sealed class ErrorReferenceTests(DovecotFixture fixture)
             Assert.Equal("ImapMessageMalformed", ErrorIds.ToErrorRecord(malformed, null).FullyQualifiedErrorId);
         }
 
+        // Bad input to Append: a null message at call time; a message with no headers and no body is the server's to judge.
+        Assert.Throws<ArgumentNullException>(() => client.Append("INBOX", null!));
+        try
+        {
+            await client.Append("INBOX", new MimeKit.MimeMessage());
+        }
+        catch (Exception ex)
+        {
+            Assert.True(documented.Contains(ex.GetType().Name), $"Append of an empty message failed with {ex.GetType().Name}, which docs/errors.md does not list: {ex}");
+        }
+
         // No connection was thrown away over a message's content.
         var statistics = client.Pool.GetStatistics(client.Account);
         Assert.Equal(0, statistics.LeasesInUse);

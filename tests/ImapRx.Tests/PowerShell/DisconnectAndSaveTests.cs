@@ -24,7 +24,8 @@ public sealed class DisconnectAndSaveTests(DovecotFixture fixture)
         using (shell)
         {
             var deadline = DateTime.UtcNow + Patience;
-            while (!output.Any(o => o.BaseObject is ImapRx.Model.WatchIdling))
+            // By name: the module's ImapRx types live in the module's own load context.
+            while (!output.Any(o => o.BaseObject.GetType().Name == "WatchIdling"))
             {
                 Assert.True(DateTime.UtcNow < deadline, "Watch-ImapFolder never reached IDLE");
                 await Task.Delay(20);
@@ -34,7 +35,7 @@ public sealed class DisconnectAndSaveTests(DovecotFixture fixture)
 
             // Another runspace, as another script or job would: the watch's pipeline is busy in this one.
             using var other = new PowerShellHost();
-            var disconnect = other.Run("Disconnect-ImapServer -Session $session", new Dictionary<string, object?> { ["session"] = session });
+            var disconnect = await Task.Run(() => other.Run("Disconnect-ImapServer -Session $session", new Dictionary<string, object?> { ["session"] = session })).WaitAsync(Patience);
 
             Assert.Empty(disconnect.Errors);
             Assert.True(pending.AsyncWaitHandle.WaitOne(Patience), "Watch-ImapFolder did not end with its session");
