@@ -29,6 +29,9 @@ internal sealed class ClientContext
 
     internal ILogger Logger { get; }
 
+    /// <summary>Ends the client's streams when it is disposed (watches cleanly, with LOGOUT; the rest cancelled).</summary>
+    internal ClientLifetime Lifetime { get; } = new();
+
     /// <summary>The account's one retry policy (shared with the pool's connect pipeline).</summary>
     internal Resilience.RetryPolicy Retry { get; }
 }

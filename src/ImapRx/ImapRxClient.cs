@@ -48,10 +48,23 @@ public sealed partial class ImapRxClient : IImapRxClient
     /// <summary>What operations and watchers get instead of the client.</summary>
     internal ClientContext Context { get; }
 
-    /// <summary>Closes the pool if the client owns it.</summary>
+    /// <summary>
+    /// Ends every stream of this client and closes its connections. Watches complete (OnCompleted) after ending IDLE
+    /// and logging out; a cold stream still running is cancelled and fails with <see cref="ObjectDisposedException"/>
+    /// (its connection, mid-command, is closed rather than pooled); subscribing afterwards fails the same way. Returns
+    /// once every stream has ended. Then the pool is closed if the client owns it (its idle connections log out);
+    /// a shared pool keeps its idle connections for its other clients.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsPool)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // A watch whose server does not answer DONE is given the account's Timeout, then cut.
+        await Context.Lifetime.CloseAsync(Account.Timeout, Scheduler).ConfigureAwait(false);
+        if (_ownsPool)
         {
             await Pool.DisposeAsync().ConfigureAwait(false);
         }

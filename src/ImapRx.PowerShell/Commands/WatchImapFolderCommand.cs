@@ -116,7 +116,9 @@ public sealed class WatchImapFolderCommand : ImapCmdlet
             folders);
         if (completed)
         {
-            WriteVerbose(reachedFirst ? $"Stopped after {arrived} message(s) (-First {First})." : $"Stopped after {Timeout} (-Timeout).");
+            WriteVerbose(reachedFirst ? $"Stopped after {arrived} message(s) (-First {First})."
+                : Timeout is { } limit && session.IsConnected ? $"Stopped after {limit} (-Timeout)."
+                : $"Stopped: {session} was disconnected (Disconnect-ImapServer).");
         }
     }
 }

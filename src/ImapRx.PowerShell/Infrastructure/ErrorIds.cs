@@ -18,6 +18,7 @@ internal static class ErrorIds
     internal const string OperationFailed = "ImapOperationFailed";
     internal const string ConnectionFailed = "ImapConnectionFailed";
     internal const string FileExists = "ImapFileExists";
+    internal const string MessageMalformed = "ImapMessageMalformed";
 
     /// <summary>
     /// The error id and category of a failure: ImapRx's own failures by their <see cref="ImapErrorKind"/> (decided in
@@ -41,6 +42,7 @@ internal static class ErrorIds
         ImapErrorKind.AuthenticationFailed => (AuthenticationFailed, ErrorCategory.AuthenticationError),
         ImapErrorKind.FolderNotFound => (FolderNotFound, ErrorCategory.ObjectNotFound),
         ImapErrorKind.MessageNotFound => (MessageNotFound, ErrorCategory.ObjectNotFound),
+        ImapErrorKind.MessageMalformed => (MessageMalformed, ErrorCategory.InvalidData),
         ImapErrorKind.ConnectionLost or ImapErrorKind.ConnectFailed or ImapErrorKind.LeaseTimeout => (ConnectionLost, ErrorCategory.ConnectionError),
         _ => (OperationFailed, ErrorCategory.NotSpecified),
     };

@@ -41,4 +41,7 @@ public enum ImapErrorKind
     /// it: they narrow the batch down to the message and read that one from its header instead.
     /// </summary>
     ResponseUnreadable,
+
+    /// <summary>The message arrived but cannot be parsed (an empty message, say). Not retried; the connection stays usable.</summary>
+    MessageMalformed,
 }

@@ -21,7 +21,7 @@ internal static class ImapErrors
         // The server answered, so the conversation is intact: the connection goes back to the pool.
         // ResponseUnreadable breaks it: MailKit stopped reading in mid-answer (and disconnects its client itself).
         ImapErrorKind.CommandRejected or ImapErrorKind.FolderNotFound or ImapErrorKind.MessageNotFound
-            or ImapErrorKind.UidValidityChanged or ImapErrorKind.LeaseTimeout => false,
+            or ImapErrorKind.UidValidityChanged or ImapErrorKind.LeaseTimeout or ImapErrorKind.MessageMalformed => false,
         _ => true,
     };
 
@@ -64,6 +64,13 @@ internal static class ImapErrors
 
     /// <summary>True when the server answered NO (SELECT of a folder that is not there, for one).</summary>
     internal static bool IsNo(Exception exception) => exception is ImapCommandException { Response: ImapCommandResponse.No };
+
+    /// <summary>
+    /// MimeKit could not parse bytes the server delivered whole (MailKit parses only after the FETCH completed, so the
+    /// connection is in step): <see cref="FormatException"/> ("End of stream." for an empty message) or MimeKit's
+    /// <see cref="MimeKit.ParseException"/>. A search-syntax error is ImapRx's own and never reaches here.
+    /// </summary>
+    internal static bool IsUnparsable(Exception exception) => exception is FormatException or MimeKit.ParseException;
 
     /// <summary>MailKit's "no such message" (a FETCH that returned nothing for the UID).</summary>
     internal static bool IsMessageNotFound(Exception exception) => exception is MessageNotFoundException;

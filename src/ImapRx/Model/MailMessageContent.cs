@@ -41,10 +41,18 @@ public sealed class MailMessageContent
             : new MemoryStream(Data.ToArray(), writable: false);
 
     /// <summary>Parses the bytes (best effort, as MimeKit does for damaged mail).</summary>
+    /// <exception cref="ImapMessageMalformedException">Not even MimeKit's best effort gives a message (no bytes at all, say).</exception>
     public MimeMessage Parse()
     {
         using var stream = OpenRead();
-        return MimeMessage.Load(stream);
+        try
+        {
+            return MimeMessage.Load(stream);
+        }
+        catch (Exception ex) when (ImapErrors.IsUnparsable(ex))
+        {
+            throw new ImapMessageMalformedException(Folder, Uid, ex);
+        }
     }
 
     /// <inheritdoc/>

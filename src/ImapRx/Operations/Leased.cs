@@ -27,7 +27,8 @@ internal static class Leased
         bool retry,
         Func<ImapLease, IObserver<T>, CancellationToken, Task> work)
     {
-        var once = Observable.Create<T>(async (observer, cancellationToken) =>
+        // Disposing the client cancels the work and fails the stream with ObjectDisposedException (ClientLifetime).
+        var once = Observable.Create<T>((observer, subscription) => context.Lifetime.RunAsync(observer, subscription, async cancellationToken =>
         {
             var lease = await context.Pool.LeaseAsync(context.Account, cancellationToken).ConfigureAwait(false);
             try
@@ -57,7 +58,7 @@ internal static class Leased
             }
 
             observer.OnCompleted();
-        });
+        }));
         return retry ? once.RetryWith(context.Retry, context.Scheduler) : once;
     }
 }

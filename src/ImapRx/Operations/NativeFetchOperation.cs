@@ -52,7 +52,7 @@ internal sealed class NativeFetchOperation
         {
             var operation = new NativeFetchOperation(context, folder, options, demand);
             var progress = new FetchProgress(options.SinceUid, 0);
-            return Observable.Create<IReadOnlyList<MailMessageInfo>>(async (observer, cancellationToken) =>
+            return Observable.Create<IReadOnlyList<MailMessageInfo>>((observer, subscription) => context.Lifetime.RunAsync(observer, subscription, async cancellationToken =>
                 {
                     try
                     {
@@ -62,7 +62,7 @@ internal sealed class NativeFetchOperation
                     {
                         throw translated;
                     }
-                })
+                }))
                 .RetryWith(context.Retry, context.Scheduler);
         });
 

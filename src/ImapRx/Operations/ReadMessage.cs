@@ -23,6 +23,11 @@ internal static class ReadMessage
             {
                 throw new ImapMessageNotFoundException(folder, uid, ex);
             }
+            catch (Exception ex) when (ImapErrors.IsUnparsable(ex))
+            {
+                // The FETCH completed before MimeKit parsed, so the connection is in step and goes back to the pool.
+                throw new ImapMessageMalformedException(folder, uid, ex);
+            }
         });
 
     /// <summary>

@@ -194,14 +194,28 @@ internal sealed class SummaryReader
         string? html = null;
         if (summary.TextBody is { } textPart)
         {
-            text = (await folder.GetBodyPartAsync(summary.UniqueId, textPart, cancellationToken).ConfigureAwait(false) as TextPart)?.Text;
+            text = await BodyTextAsync(folder, summary.UniqueId, textPart, cancellationToken).ConfigureAwait(false);
         }
 
         if (summary.HtmlBody is { } htmlPart)
         {
-            html = (await folder.GetBodyPartAsync(summary.UniqueId, htmlPart, cancellationToken).ConfigureAwait(false) as TextPart)?.Text;
+            html = await BodyTextAsync(folder, summary.UniqueId, htmlPart, cancellationToken).ConfigureAwait(false);
         }
 
         return info with { TextBody = text ?? string.Empty, HtmlBody = html ?? string.Empty };
+    }
+
+    // A body part MimeKit cannot parse (an empty part of a damaged message) is reported as no text, as a missing part
+    // is: one damaged message must not end the stream for every message after it. Its bytes stay available raw.
+    private static async Task<string?> BodyTextAsync(IMailFolder folder, UniqueId uid, BodyPart part, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await folder.GetBodyPartAsync(uid, part, cancellationToken).ConfigureAwait(false) as TextPart)?.Text;
+        }
+        catch (Exception ex) when (ImapErrors.IsUnparsable(ex))
+        {
+            return null;
+        }
     }
 }

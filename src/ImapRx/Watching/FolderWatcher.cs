@@ -27,37 +27,44 @@ internal sealed class FolderWatcher
         _options = options;
     }
 
-    internal Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    internal Task RunAsync(IObserver<MailboxEvent> observer, WatchRun run)
     {
         var watched = new WatchedFolder(_folder, _options, _context.Scheduler, observer);
         return WatchLoop.RunWithReconnectsAsync(
             _context,
             _options,
-            (resynchronised, ct) => RunConnectedAsync(watched, resynchronised, ct),
+            (resynchronised, ct) => RunConnectedAsync(watched, run, resynchronised, ct),
             watched.MarkLost,
             watched.Status,
-            cancellationToken);
+            run.Token);
     }
 
-    private async Task RunConnectedAsync(WatchedFolder watched, Action resynchronised, CancellationToken cancellationToken)
+    private async Task RunConnectedAsync(WatchedFolder watched, WatchRun run, Action resynchronised, CancellationToken cancellationToken)
     {
         // IDLE holds its connection exclusively; the pool closes it on release instead of reusing it.
         await using var lease = await _context.Pool.LeaseForIdleAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+        run.SetConnected(true);
         try
         {
+            run.ThrowIfClosing();
             await using var opener = new LeaseMailboxOpener(lease, _folder, _context.Account.UseQuickResync, () => watched.Status(new WatchConnected { ConnectionId = lease.ConnectionId }), _context);
             var folder = await watched.ResynchronizeAsync(opener, cancellationToken).ConfigureAwait(false);
             resynchronised();
-            await WatchLiveAsync(lease, folder, watched, cancellationToken).ConfigureAwait(false);
+            await WatchLiveAsync(lease, folder, watched, run, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not WatchClosedException)
         {
+            run.OnFailure();
             lease.Fail(ex);
             throw;
         }
+        finally
+        {
+            run.SetConnected(false);
+        }
     }
 
-    private async Task WatchLiveAsync(ImapLease lease, IMailFolder folder, WatchedFolder watched, CancellationToken cancellationToken)
+    private async Task WatchLiveAsync(ImapLease lease, IMailFolder folder, WatchedFolder watched, WatchRun run, CancellationToken cancellationToken)
     {
         var ledger = watched.Ledger;
         var arrivals = false;
@@ -93,6 +100,7 @@ internal sealed class FolderWatcher
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                run.ThrowIfClosing();
                 if (arrivals || folder.Count != ledger.Count)
                 {
                     arrivals = false;
@@ -105,7 +113,11 @@ internal sealed class FolderWatcher
                     lease,
                     _options,
                     $"'{_folder}'",
-                    stop => idleStop = stop,
+                    stop =>
+                    {
+                        idleStop = stop;
+                        run.PublishIdleStop(stop);
+                    },
                     polling => watched.Status(new WatchIdling { IsPolling = polling }),
                     cancellationToken).ConfigureAwait(false);
             }

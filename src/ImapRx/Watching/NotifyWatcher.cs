@@ -32,13 +32,13 @@ internal sealed class NotifyWatcher
         _options = options;
     }
 
-    internal Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken cancellationToken)
+    internal Task RunAsync(IObserver<MailboxEvent> observer, WatchRun run)
     {
         var watched = _names.ToDictionary(n => n, n => new WatchedFolder(n, _options, _context.Scheduler, observer), StringComparer.Ordinal);
         return WatchLoop.RunWithReconnectsAsync(
             _context,
             _options,
-            (resynchronised, ct) => RunConnectedAsync(watched, resynchronised, ct),
+            (resynchronised, ct) => RunConnectedAsync(watched, run, resynchronised, ct),
             () =>
             {
                 foreach (var folder in watched.Values)
@@ -47,12 +47,14 @@ internal sealed class NotifyWatcher
                 }
             },
             reconnecting => Broadcast(watched, reconnecting),
-            cancellationToken);
+            run.Token);
     }
 
-    private async Task RunConnectedAsync(Dictionary<string, WatchedFolder> watched, Action resynchronised, CancellationToken cancellationToken)
+    private async Task RunConnectedAsync(Dictionary<string, WatchedFolder> watched, WatchRun run, Action resynchronised, CancellationToken cancellationToken)
     {
         await using var lease = await _context.Pool.LeaseForIdleAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+        run.SetConnected(true);
+        using var disconnected = System.Reactive.Disposables.Disposable.Create(() => run.SetConnected(false));
         if (!lease.Client.Capabilities.HasFlag(ImapCapabilities.Notify))
         {
             throw new NotifyUnavailableException();
@@ -134,6 +136,7 @@ internal sealed class NotifyWatcher
         var subscriptions = new System.Reactive.Disposables.CompositeDisposable();
         try
         {
+            run.ThrowIfClosing();
             foreach (var name in _names)
             {
                 var folder = await lease.GetFolderAsync(name, cancellationToken).ConfigureAwait(false);
@@ -158,6 +161,7 @@ internal sealed class NotifyWatcher
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                run.ThrowIfClosing();
                 var work = Changed();
                 if (work.Count > 0)
                 {
@@ -170,13 +174,18 @@ internal sealed class NotifyWatcher
                     lease,
                     _options,
                     $"{folders.Count} folders (NOTIFY)",
-                    stop => idleStop = stop,
+                    stop =>
+                    {
+                        idleStop = stop;
+                        run.PublishIdleStop(stop);
+                    },
                     polling => Broadcast(watched, new WatchIdling { IsPolling = polling }),
                     cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not WatchClosedException)
         {
+            run.OnFailure();
             lease.Fail(ex);
             throw;
         }

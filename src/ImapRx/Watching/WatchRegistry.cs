@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reactive.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using ImapRx.Model;
 
 namespace ImapRx.Watching;
@@ -24,7 +26,7 @@ internal sealed class WatchRegistry
     internal IObservable<MailboxEvent> Folder(string folder, WatchOptions options)
         => _watches.GetOrAdd(options.Key(folder), _ => new SharedObservable(
             Observable.Create<MailboxEvent>((observer, cancellationToken) =>
-                new FolderWatcher(_context, folder, options).RunAsync(observer, cancellationToken))));
+                RunAsync(observer, cancellationToken, run => new FolderWatcher(_context, folder, options).RunAsync(observer, run)))));
 
     /// <summary>The shared watch of several distinct folders: NOTIFY where allowed, else one per folder, merged.</summary>
     internal IObservable<MailboxEvent> Folders(IReadOnlyList<string> names, WatchOptions options)
@@ -42,17 +44,53 @@ internal sealed class WatchRegistry
 
         var key = options.Key(string.Join("\u0002", names.OrderBy(n => n, StringComparer.Ordinal))) + "\u0001notify";
         return _watches.GetOrAdd(key, _ => new SharedObservable(
-            Observable.Create<MailboxEvent>(async (observer, cancellationToken) =>
+            Observable.Create<MailboxEvent>((observer, cancellationToken) => RunAsync(observer, cancellationToken, async run =>
             {
                 try
                 {
-                    await new NotifyWatcher(_context, names, options).RunAsync(observer, cancellationToken).ConfigureAwait(false);
+                    await new NotifyWatcher(_context, names, options).RunAsync(observer, run).ConfigureAwait(false);
                 }
                 catch (NotifyUnavailableException ex)
                 {
                     _notifyUnavailable |= ex.ServerHasNoNotify;
+
+                    // The per-folder watches end with the client on their own (and complete this one).
                     await OnePerFolder().ForEachAsync(observer.OnNext, cancellationToken).ConfigureAwait(false);
                 }
-            })));
+            }))));
+    }
+
+    /// <summary>
+    /// Runs one watch as part of the client's lifetime: disposing the client completes it (after a clean LOGOUT where
+    /// it held a connection), and subscribing once the client is disposed fails with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    private async Task RunAsync(IObserver<MailboxEvent> observer, CancellationToken subscription, Func<WatchRun, Task> watch)
+    {
+        if (!_context.Lifetime.TryEnter(observer, out var running))
+        {
+            return;
+        }
+
+        // The end is delivered before the watch stops counting as running: disposal returns after the OnCompleted.
+        using (running)
+        using (var run = new WatchRun(_context.Lifetime, subscription))
+        {
+            try
+            {
+                await watch(run).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (run.IsClosing && !subscription.IsCancellationRequested
+                && (ex is WatchClosedException or OperationCanceledException || ImapErrors.Translate(ex) is ImapRxException))
+            {
+                // Ended by the client's disposal (cleanly, or cut short once the grace period was over).
+            }
+            catch (Exception ex)
+            {
+                observer.OnError(ex);
+                return;
+            }
+
+            observer.OnCompleted();
+        }
     }
 }

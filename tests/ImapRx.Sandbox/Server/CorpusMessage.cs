@@ -60,6 +60,20 @@ public sealed class CorpusMessage
     /// <summary>Gets the size of <see cref="Content"/> in bytes (IMAP's RFC822.SIZE counts CRLF, so it is larger).</summary>
     public int Size => Content.Length;
 
+    /// <summary>
+    /// A message of exactly these bytes (LF line endings, as Maildir stores them), for what the generator never makes:
+    /// an empty file, a lone header line, bytes that are no message at all. Only <see cref="Content"/>,
+    /// <see cref="InternalDate"/> and <see cref="Subject"/> (the caller's label) are set.
+    /// </summary>
+    public static CorpusMessage Raw(ReadOnlyMemory<byte> content, string label, DateTimeOffset? internalDate = null)
+        => new()
+        {
+            Content = content,
+            Subject = label ?? string.Empty,
+            InternalDate = internalDate ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            Malformation = CorpusMalformation.None,
+        };
+
     /// <summary>Parses <see cref="Content"/> into a new <see cref="MimeMessage"/>, e.g. to APPEND it.</summary>
     public MimeMessage ToMimeMessage()
     {

@@ -52,7 +52,7 @@ public sealed partial class CodeBlockTests(DovecotFixture fixture)
     {
         var shown = DocumentPaths().SelectMany(Blocks).Select(b => b.Snippet).ToHashSet();
 
-        Assert.All(new[] { "account", "quickstart", "webapi", "worker", "multi-account", "live-pipeline", "virtual-time-test" }, name => Assert.Contains(name, shown));
+        Assert.All(new[] { "account", "quickstart", "webapi", "worker", "multi-account", "live-pipeline", "virtual-time-test", "rx-testing-shim", "fake-client", "fake-client-test" }, name => Assert.Contains(name, shown));
     }
 
     [Theory]

@@ -6,11 +6,14 @@ using System.Reactive.Threading.Tasks;
 using ImapRx.Configuration;
 using ImapRx.Diagnostics;
 using ImapRx.Fetching;
+using ImapRx.Model;
+using ImapRx.Sync;
 using ImapRx.Operations;
 using ImapRx.PowerShell.Infrastructure;
 using ImapRx.Sandbox.Faults;
 using ImapRx.Sandbox.Server;
 using ImapRx.Tests.PowerShell;
+using ImapRx.Tests.Reliability;
 using ImapRx.Tests.Server;
 
 namespace ImapRx.Tests.Errors;
@@ -86,6 +89,127 @@ public sealed class ErrorReferenceTests(DovecotFixture fixture)
         Assert.Equal(row.Category, record.CategoryInfo.Category.ToString());
     }
 
+    /// <summary>
+    /// Item 3 of issue 18: a malformed corpus (the generator's broken MIME, raw 8-bit headers and missing dates, plus
+    /// hand-made bytes no generator writes: an empty message, a lone newline, binary garbage...) fed to every stream.
+    /// Whole-folder streams deliver every message; what fails is an exception type the table documents, naming
+    /// folder and UID, and no connection is lost over it.
+    /// </summary>
+    [DovecotFact]
+    public async Task EveryStream_MalformedCorpus_DeliversOrFailsWithADocumentedTypeNamingFolderAndUid()
+    {
+        var user = await fixture.CreateUserAsync();
+        var generated = new CorpusGenerator(78).Generate(60).Where(m => m.Malformation != CorpusMalformation.None).ToList();
+        var handMade = new[]
+        {
+            CorpusMessage.Raw(ReadOnlyMemory<byte>.Empty, "empty"),
+            CorpusMessage.Raw("\n"u8.ToArray(), "a lone newline"),
+            CorpusMessage.Raw("Subject: a header and no end of line"u8.ToArray(), "unterminated header"),
+            CorpusMessage.Raw(new byte[] { 0, 0xff, 0xfe, 1, 2, 0x0a, 0, 0x0a }, "binary garbage"),
+            CorpusMessage.Raw("Subject: nested\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: message/rfc822\n\n--x--\n"u8.ToArray(), "empty embedded message"),
+            CorpusMessage.Raw("Subject: pdf\nContent-Type: application/pdf; name=a.pdf\nContent-Disposition: attachment; filename=a.pdf\nContent-Transfer-Encoding: base64\n\n!!! not base64 !!!\n"u8.ToArray(), "undecodable attachment"),
+            CorpusMessage.Raw("Subject: endless\nX-Long: "u8.ToArray().Concat(Enumerable.Repeat((byte)'a', 100_000)).Append((byte)'\n').ToArray(), "a 100 kB header line"),
+        };
+        var corpus = generated.Concat(handMade).ToList();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, "INBOX", corpus);
+        var uids = Enumerable.Range(1, corpus.Count).Select(i => (uint)i).ToList();
+        var empty = (uint)(generated.Count + 1);
+        await using var client = SandboxAccounts.Client(fixture.Server, user, maxConnections: 2);
+        var failures = new List<(string Stream, uint Uid, Exception Error)>();
+
+        async Task TryAsync(string stream, uint uid, Func<Task> run)
+        {
+            try
+            {
+                await run();
+            }
+            catch (Exception ex)
+            {
+                failures.Add((stream, uid, ex));
+            }
+        }
+
+        // Whole-folder streams: every message, malformed or not, arrives once.
+        Assert.Equal(uids, (await client.Messages("INBOX").ToList()).Select(m => m.Uid));
+        Assert.Equal(uids, (await client.Messages("INBOX", new FetchOptions { UseNativeReader = true }).ToList()).Select(m => m.Uid));
+        Assert.Equal(uids, (await client.Messages("INBOX", new FetchOptions { Bodies = BodyFetchMode.TextAndHtml }).ToList()).Select(m => m.Uid));
+        Assert.Equal(uids, (await client.Messages("INBOX", new FetchOptions { Bodies = BodyFetchMode.TextAndHtml, MaxParallelism = 2, BatchSize = 3 }).ToList()).Select(m => m.Uid).Order());
+        Assert.Equal(uids, (await client.Search("INBOX", "ALL").ToList()).Order());
+        var synced = await client.Sync("INBOX", new InMemorySyncStateStore()).OfType<MessagesArrived>().SelectMany(a => a.Uids).ToList();
+        Assert.Equal(uids, synced.Order());
+        var contents = await client.MessageContents("INBOX").ToList();
+        Assert.Equal(uids, contents.Select(c => c.Uid));
+        Assert.Equal(0, contents.Single(c => c.Uid == empty).Size);
+
+        // Per message: parse, save, attachments.
+        foreach (var content in contents)
+        {
+            await TryAsync("MailMessageContent.Parse", content.Uid, () => Task.FromResult(content.Parse()));
+        }
+
+        foreach (var uid in uids)
+        {
+            await TryAsync("MimeMessage", uid, async () =>
+            {
+                using var message = await client.MimeMessage("INBOX", uid);
+                foreach (var part in message.Attachments.OfType<MimeKit.MimePart>())
+                {
+                    part.Content?.DecodeTo(Stream.Null);
+                }
+            });
+            using var saved = new MemoryStream();
+            await TryAsync("SaveMessage", uid, async () =>
+            {
+                var written = await client.SaveMessage("INBOX", uid, saved);
+                Assert.Equal(saved.Length, written);
+            });
+        }
+
+        // The known case: the empty message names its folder and UID wherever it is parsed. Only parsing fails (binary
+        // garbage too, on the same terms); the raw bytes of every message are saved.
+        Assert.Contains(("MailMessageContent.Parse", empty), failures.Select(f => (f.Stream, f.Uid)));
+        Assert.Contains(("MimeMessage", empty), failures.Select(f => (f.Stream, f.Uid)));
+        Assert.All(failures, f => Assert.True(f.Stream is "MailMessageContent.Parse" or "MimeMessage", $"{f.Stream} of UID {f.Uid}: {f.Error}"));
+        Assert.Equal(failures.Where(f => f.Stream == "MimeMessage").Select(f => f.Uid), failures.Where(f => f.Stream != "MimeMessage").Select(f => f.Uid));
+        var documented = DocumentedExceptionTypes();
+        foreach (var (stream, uid, error) in failures)
+        {
+            Assert.True(documented.Contains(error.GetType().Name), $"{stream} of UID {uid} failed with {error.GetType().Name}, which docs/errors.md does not list: {error}");
+            var malformed = Assert.IsType<ImapMessageMalformedException>(error);
+            Assert.Equal(("INBOX", uid), (malformed.Folder, malformed.Uid));
+            Assert.Contains($"UID {uid} in 'INBOX'", malformed.Message, StringComparison.Ordinal);
+            Assert.IsAssignableFrom<FormatException>(malformed.InnerException);
+            Assert.False(malformed.IsTransient || malformed.BreaksConnection);
+            Assert.Equal("ImapMessageMalformed", ErrorIds.ToErrorRecord(malformed, null).FullyQualifiedErrorId);
+        }
+
+        // Bad input to Append: a null message at call time; a message with no headers and no body is the server's to judge.
+        Assert.Throws<ArgumentNullException>(() => client.Append("INBOX", null!));
+        try
+        {
+            await client.Append("INBOX", new MimeKit.MimeMessage());
+        }
+        catch (Exception ex)
+        {
+            Assert.True(documented.Contains(ex.GetType().Name), $"Append of an empty message failed with {ex.GetType().Name}, which docs/errors.md does not list: {ex}");
+        }
+
+        // No connection was thrown away over a message's content.
+        var statistics = client.Pool.GetStatistics(client.Account);
+        Assert.Equal(0, statistics.LeasesInUse);
+        Assert.InRange(statistics.OpenConnections, 1, 2);
+        ReliabilityFigures.Add("malformed messages fed to every stream (typed errors)", corpus.Count);
+    }
+
+    private static HashSet<string> DocumentedExceptionTypes()
+    {
+        var lines = File.ReadAllLines(Path.Combine(PowerShellHost.RepositoryRoot, "docs", "errors.md"));
+        var header = Array.FindIndex(lines, l => l.StartsWith("| exception | kind |", StringComparison.Ordinal));
+        return lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|'))
+            .SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.Split('|')[1], @"`(\w+)`").Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     private async Task<Observation> ProduceAsync(ImapErrorKind kind, SandboxUser user)
     {
         var server = fixture.Server;
@@ -137,6 +261,11 @@ public sealed class ErrorReferenceTests(DovecotFixture fixture)
             case ImapErrorKind.MessageNotFound:
                 operation = client.MimeMessage("INBOX", 999_999).Select(m => (object)m);
                 break;
+            case ImapErrorKind.MessageMalformed:
+                // An empty file in the Maildir: the server delivers it as a 0-byte literal that MimeKit cannot parse.
+                await new MaildirWriter(server).WriteAsync(user, "INBOX", new[] { CorpusMessage.Raw(ReadOnlyMemory<byte>.Empty, "empty") });
+                operation = client.MimeMessage("INBOX", 4).Select(m => (object)m);
+                break;
             case ImapErrorKind.UidValidityChanged:
                 var validity = await client.GetUidValidityAsync("INBOX");
                 // A batch of a parallel fetch whose UIDs were looked up under another UIDVALIDITY.
@@ -170,7 +299,7 @@ public sealed class ErrorReferenceTests(DovecotFixture fixture)
                 throw new InvalidOperationException($"No scenario makes {kind} happen; docs/errors.md documents it, so add one.");
         }
 
-        if (kind is ImapErrorKind.FolderNotFound or ImapErrorKind.MessageNotFound or ImapErrorKind.UidValidityChanged or ImapErrorKind.CommandRejected or ImapErrorKind.ResponseUnreadable)
+        if (kind is ImapErrorKind.FolderNotFound or ImapErrorKind.MessageNotFound or ImapErrorKind.UidValidityChanged or ImapErrorKind.CommandRejected or ImapErrorKind.ResponseUnreadable or ImapErrorKind.MessageMalformed)
         {
             leases.Reset(); // GetUidValidityAsync above, for one, took a lease of its own
         }

@@ -34,6 +34,7 @@ public sealed class ImapErrorsTests
         { new ImapFolderNotFoundException("Missing"), typeof(ImapFolderNotFoundException), false, false },
         { new ImapMessageNotFoundException("INBOX", 7), typeof(ImapMessageNotFoundException), false, false },
         { new ImapUidValidityChangedException("INBOX", 1, 2), typeof(ImapUidValidityChangedException), false, false },
+        { new ImapMessageMalformedException("INBOX", 7, new FormatException("End of stream.")), typeof(ImapMessageMalformedException), false, false },
         { new ImapLeaseTimeoutException("h:1:u", TimeSpan.FromSeconds(1), 1), typeof(ImapLeaseTimeoutException), false, false },
         { new ImapConnectException("h", 1, 4, new ImapConnectionException("refused")), typeof(ImapConnectException), false, true },
         { new ArgumentException("bad"), typeof(ArgumentException), false, false },
