@@ -44,6 +44,32 @@ public sealed class ImapConnectionFactoryTests(DovecotFixture fixture)
     }
 
     [DovecotFact]
+    public async Task LeaseAsync_DovecotsOwnFailureDelayLongerThanTheTimeout_OneLoginOneConnectionNotRetried()
+    {
+        // The same slowness without the proxy's help: Dovecot waits auth_failure_delay before it says NO.
+        await using var slow = await DovecotServer.StartAsync(new DovecotServerOptions { AuthFailureDelay = TimeSpan.FromSeconds(4) });
+        var user = await slow.CreateUserAsync();
+        await using var proxy = new FaultProxy(slow.PlainPort); // counts connections; injects nothing
+        await using var pool = new ImapConnectionPool();
+        var account = new ImapAccountOptions(proxy.Host, user.Name, ImapCredential.FromPassword("wrong-password"))
+        {
+            Encryption = ImapEncryption.None,
+            Port = proxy.Port,
+            Timeout = TimeSpan.FromSeconds(3),
+            MaxRetries = 6,
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+        };
+
+        var error = await Assert.ThrowsAsync<ImapAuthenticationException>(async () => await pool.LeaseAsync(account));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.False(error.ServerAnswered);
+        Assert.Contains("may be wrong", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, slow.CountLoginAttempts(user.Name));
+        Assert.Equal(1, proxy.TotalConnections);
+    }
+
+    [DovecotFact]
     public async Task LeaseAsync_ServerOffersOnlyTheLoginCommand_UsesItOnceAndNeverAuthenticate()
     {
         var user = await fixture.CreateUserAsync();
