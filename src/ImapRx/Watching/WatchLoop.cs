@@ -85,7 +85,6 @@ internal static class WatchLoop
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         DeadlineTimer? deadline = null;
-        var probed = false;
         var wait = supportsIdle ? options.IdleTimeout ?? client.Account.IdleTimeout : options.PollInterval;
         using var restart = scheduler.Schedule(wait, () => SafeCancel(stop));
         publishStop(stop);
@@ -105,8 +104,7 @@ internal static class WatchLoop
                         ? new SilenceWatch(scheduler, after, connection, () => SafeCancel(round))
                         : null;
                     await lease.Client.IdleAsync(round.Token, abort.Token).ConfigureAwait(false);
-                    probed = heartbeat?.Probed == true;
-                    if (stop.IsCancellationRequested || !probed)
+                    if (stop.IsCancellationRequested || heartbeat?.Probed != true)
                     {
                         break;
                     }
@@ -127,7 +125,8 @@ internal static class WatchLoop
         }
         catch (OperationCanceledException) when (deadline?.Expired == true && !cancellationToken.IsCancellationRequested)
         {
-            var why = !supportsIdle ? "a poll" : probed || !stop.IsCancellationRequested ? "IDLE after a silence of " + Seconds(options.HeartbeatAfter ?? TimeSpan.Zero) : "IDLE";
+            // Only the heartbeat ends IDLE without the round's stop: that DONE followed a silence.
+            var why = !supportsIdle ? "a poll" : !stop.IsCancellationRequested ? "IDLE after a silence of " + Seconds(options.HeartbeatAfter ?? TimeSpan.Zero) : "IDLE";
             throw new TimeoutException(
                 $"No answer from the server within {Seconds(responseTimeout)} of ending {why} on {what}: the connection is presumed dead.");
         }
