@@ -57,14 +57,16 @@ public sealed class OAuth2DovecotTests : IAsyncLifetime
         Directory.Delete(_configDirectory, recursive: true);
     }
 
-    [DovecotFact]
-    public async Task LeaseAsync_DovecotRejectsTheCachedToken_RefreshesOnceOnTheSameConnection()
+    [DovecotTheory]
+    [InlineData(OAuth2Mechanism.XOAuth2)]
+    [InlineData(OAuth2Mechanism.OAuthBearer)]
+    public async Task LeaseAsync_DovecotRejectsTheCachedToken_RefreshesOnceOnTheSameConnection(OAuth2Mechanism mechanism)
     {
         await using var proxy = new FaultProxy(Server.PlainPort);
         var calls = new List<bool>();
         await using var pool = new ImapConnectionPool();
 
-        await using (var lease = await pool.LeaseAsync(Account(proxy, Provider(calls, "expired-token-33b0", Endpoint.AcceptedToken))))
+        await using (var lease = await pool.LeaseAsync(Account(proxy, Provider(calls, "expired-token-33b0", Endpoint.AcceptedToken, mechanism))))
         {
             Assert.True(lease.Client.IsAuthenticated);
         }
@@ -116,16 +118,18 @@ public sealed class OAuth2DovecotTests : IAsyncLifetime
         Assert.Equal(1, proxy.TotalConnections);
     }
 
-    private static ImapCredential Provider(List<bool> calls, string cached, string refreshed)
-        => ImapCredential.FromAccessTokenProvider((forceRefresh, _) =>
-        {
-            lock (calls)
+    private static ImapCredential Provider(List<bool> calls, string cached, string refreshed, OAuth2Mechanism mechanism = OAuth2Mechanism.XOAuth2)
+        => ImapCredential.FromAccessTokenProvider(
+            (forceRefresh, _) =>
             {
-                calls.Add(forceRefresh);
-            }
+                lock (calls)
+                {
+                    calls.Add(forceRefresh);
+                }
 
-            return new ValueTask<string>(forceRefresh ? refreshed : cached);
-        });
+                return new ValueTask<string>(forceRefresh ? refreshed : cached);
+            },
+            mechanism);
 
     private ImapAccountOptions Account(FaultProxy proxy, ImapCredential credential)
         => new(proxy.Host, User.Name, credential)
