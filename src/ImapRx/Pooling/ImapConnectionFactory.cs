@@ -112,7 +112,17 @@ internal static class ImapConnectionFactory
     {
         try
         {
-            await client.ConnectAsync(account.Host, account.Port, ToSocketOptions(account.Encryption), cancellationToken).ConfigureAwait(false);
+            // Our own socket, so TCP keepalive is on (MailKit takes a connected socket and owns it from here).
+            var socket = await KeepAliveSocket.ConnectAsync(account.Host, account.Port, account.Timeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.ConnectAsync(socket, account.Host, account.Port, ToSocketOptions(account.Encryption), cancellationToken).ConfigureAwait(false);
+            }
+            catch when (!client.IsConnected)
+            {
+                socket.Dispose();
+                throw;
+            }
         }
         catch (SslHandshakeException ex) when (ex.InnerException is System.IO.IOException or System.Net.Sockets.SocketException)
         {

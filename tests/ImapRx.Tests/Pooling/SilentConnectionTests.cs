@@ -60,6 +60,27 @@ public sealed class SilentConnectionTests(DovecotFixture fixture)
         Assert.Equal(2, proxy.TotalConnections);
     }
 
+    [DovecotFact]
+    public async Task LeaseAsync_EveryConnection_HasTcpKeepaliveDueWithin60Seconds()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+        await using var pool = new ImapConnectionPool();
+
+        await using var lease = await pool.LeaseAsync(ThroughProxy(proxy, user.Name, user.Password));
+
+        // Our side of the connection is the socket whose remote port is the proxy's. Its timer field is
+        // "02:<when>": the keepalive timer, due in <when> clock ticks (USER_HZ, 100 per second).
+        var ours = File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f[3] == "01" && int.Parse(f[2].AsSpan(f[2].IndexOf(':') + 1), System.Globalization.NumberStyles.HexNumber) == proxy.Port)
+            .ToList();
+        var timer = Assert.Single(ours)[5].Split(':');
+        Assert.Equal("02", timer[0]);
+        var dueInSeconds = Convert.ToInt64(timer[1], 16) / 100.0;
+        Assert.InRange(dueInSeconds, 1, 60);
+    }
+
     private static ImapAccountOptions ThroughProxy(FaultProxy proxy, string user, string password)
         => new(proxy.Host, user, ImapCredential.FromPassword(password))
         {
