@@ -47,7 +47,7 @@ internal static class ImapConnectionFactory
     {
         try
         {
-            await client.ConnectAsync(account.Host, account.Port, ToSocketOptions(account.Encryption), cancellationToken).ConfigureAwait(false);
+            await ConnectSecurelyAsync(client, account, cancellationToken).ConfigureAwait(false);
             var login = (LoginWatch)client.ProtocolLogger;
             login.Arm();
             try
@@ -98,6 +98,43 @@ internal static class ImapConnectionFactory
             }
 
             throw translated;
+        }
+    }
+
+    /// <summary>
+    /// MailKit's connect, with two of its answers made precise. A TLS handshake that fails because the network
+    /// did (a cut, a reset) is an ordinary connection loss, retried like any other; MailKit reports it as an
+    /// <see cref="SslHandshakeException"/>, which would otherwise read as a rejected certificate. And a server
+    /// that does not offer STARTTLS when it was asked for is refused before any credential is sent: a man in
+    /// the middle strips STARTTLS exactly this way, so it is never retried and never falls back to plain text.
+    /// </summary>
+    private static async Task ConnectSecurelyAsync(ImapClient client, ImapAccountOptions account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Our own socket, so TCP keepalive is on (MailKit takes a connected socket and owns it from here).
+            var socket = await KeepAliveSocket.ConnectAsync(account.Host, account.Port, account.Timeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.ConnectAsync(socket, account.Host, account.Port, ToSocketOptions(account.Encryption), cancellationToken).ConfigureAwait(false);
+            }
+            catch when (!client.IsConnected)
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        catch (SslHandshakeException ex) when (ex.InnerException is System.IO.IOException or System.Net.Sockets.SocketException)
+        {
+            throw new ImapConnectionException(
+                $"The connection to {account.Host}:{account.Port} was lost during the TLS handshake: {ex.InnerException.Message}", ex);
+        }
+        catch (NotSupportedException ex) when (account.Encryption == ImapEncryption.StartTls)
+        {
+            throw new ImapCertificateException(
+                $"{account.Host}:{account.Port} did not offer STARTTLS, so the connection could not be encrypted; nothing was sent in plain text " +
+                "and it was not tried again (a man in the middle can strip STARTTLS; use Encryption = Tls where the server has an implicit-TLS port).",
+                ex);
         }
     }
 

@@ -9,7 +9,8 @@ namespace ImapRx.Pooling;
 /// (NAMESPACE, LIST of the special folders), so a connection that drops there fails the same call as one whose
 /// server never answered the credentials: the first is an ordinary transient failure, the second may be a wrong
 /// password and must not be retried. While armed, this watches the server's lines for the tagged answer; after
-/// that it only forwards to the wire log, if there is one.
+/// that it only forwards to the wire log, if there is one. It also tells a watch's heartbeat when the server
+/// last spoke (<see cref="ServerActivity"/>).
 /// </summary>
 internal sealed class LoginWatch : IProtocolLogger
 {
@@ -20,6 +21,12 @@ internal sealed class LoginWatch : IProtocolLogger
     private volatile bool _armed;
 
     internal LoginWatch(IProtocolLogger? wireLog) => _wireLog = wireLog;
+
+    /// <summary>
+    /// Called on every read from the server, while set: a watch's heartbeat learns from it that the server is
+    /// alive without sending anything itself. Runs on MailKit's reading thread; keep it short.
+    /// </summary>
+    internal Action? ServerActivity { get; set; }
 
     /// <summary>True once the server answered the login with OK.</summary>
     internal bool Accepted { get; private set; }
@@ -52,6 +59,7 @@ internal sealed class LoginWatch : IProtocolLogger
     public void LogServer(byte[] buffer, int offset, int count)
     {
         _wireLog?.LogServer(buffer, offset, count);
+        ServerActivity?.Invoke();
         if (!_armed)
         {
             return;

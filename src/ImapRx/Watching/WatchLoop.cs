@@ -67,6 +67,8 @@ internal static class WatchLoop
     /// One round of waiting for the server: IDLE until <paramref name="publishStop"/>'s source is cancelled (by a
     /// change) or the idle timeout passes; without IDLE, one poll interval then NOOP. Ending IDLE starts the
     /// response deadline: a server that never answers DONE is dead, and a <see cref="TimeoutException"/> says so.
+    /// Within the round, a server silent for <see cref="WatchOptions.HeartbeatAfter"/> is asked to answer (DONE);
+    /// if it does, IDLE goes on unannounced on the same connection.
     /// </summary>
     internal static async Task WaitForChangesAsync(
         ClientContext client,
@@ -82,8 +84,7 @@ internal static class WatchLoop
         var responseTimeout = client.Account.Timeout;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var deadline = new DeadlineTimer(scheduler, responseTimeout, abort);
-        using var startDeadline = stop.Token.Register(deadline.Start);
+        DeadlineTimer? deadline = null;
         var wait = supportsIdle ? options.IdleTimeout ?? client.Account.IdleTimeout : options.PollInterval;
         using var restart = scheduler.Schedule(wait, () => SafeCancel(stop));
         publishStop(stop);
@@ -94,10 +95,27 @@ internal static class WatchLoop
             Diagnostics.Log.IdleStarted(client.Logger, lease.ConnectionId, what);
             if (supportsIdle)
             {
-                await lease.Client.IdleAsync(stop.Token, abort.Token).ConfigureAwait(false);
+                while (true)
+                {
+                    using var round = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                    using var roundDeadline = deadline = new DeadlineTimer(scheduler, responseTimeout, abort);
+                    using var startDeadline = round.Token.Register(roundDeadline.Start);
+                    using var heartbeat = options.HeartbeatAfter is { } after && lease.Client.ProtocolLogger is LoginWatch connection
+                        ? new SilenceWatch(scheduler, after, connection, () => SafeCancel(round))
+                        : null;
+                    await lease.Client.IdleAsync(round.Token, abort.Token).ConfigureAwait(false);
+                    if (stop.IsCancellationRequested || heartbeat?.Probed != true)
+                    {
+                        break;
+                    }
+
+                    // The server answered the heartbeat's DONE: alive. Back to IDLE on the same connection.
+                }
             }
             else
             {
+                using var pollDeadline = deadline = new DeadlineTimer(scheduler, responseTimeout, abort);
+                using var startDeadline = stop.Token.Register(pollDeadline.Start);
                 await WhenCancelled(stop.Token).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 await lease.Client.NoOpAsync(abort.Token).ConfigureAwait(false);
@@ -105,16 +123,20 @@ internal static class WatchLoop
 
             lease.Connection.SetState(ImapConnectionState.Selected);
         }
-        catch (OperationCanceledException) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline?.Expired == true && !cancellationToken.IsCancellationRequested)
         {
+            // Only the heartbeat ends IDLE without the round's stop: that DONE followed a silence.
+            var why = !supportsIdle ? "a poll" : !stop.IsCancellationRequested ? "IDLE after a silence of " + Seconds(options.HeartbeatAfter ?? TimeSpan.Zero) : "IDLE";
             throw new TimeoutException(
-                $"No answer from the server within {responseTimeout.TotalSeconds:0.###} s of ending {(supportsIdle ? "IDLE" : "a poll")} on {what}: the connection is presumed dead.");
+                $"No answer from the server within {Seconds(responseTimeout)} of ending {why} on {what}: the connection is presumed dead.");
         }
         finally
         {
             publishStop(null);
         }
     }
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
 
     private static Task WhenCancelled(CancellationToken token)
     {

@@ -9,6 +9,10 @@ public sealed class WatchOptions
     private TimeSpan? _idleTimeout;
     private TimeSpan _pollInterval = TimeSpan.FromSeconds(60);
     private int? _maxReconnectAttempts;
+    private TimeSpan? _heartbeatAfter = DefaultHeartbeatAfter;
+
+    /// <summary>The default of <see cref="HeartbeatAfter"/>: 60 seconds.</summary>
+    public static readonly TimeSpan DefaultHeartbeatAfter = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Restart IDLE after this long; null takes the account's <see cref="ImapAccountOptions.IdleTimeout"/>
@@ -20,6 +24,23 @@ public sealed class WatchOptions
         set => _idleTimeout = value is null || (value > TimeSpan.Zero && value <= ImapAccountDefaults.MaxIdleTimeout)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(IdleTimeout), value, "IdleTimeout must be above 0 and at most 29 minutes.");
+    }
+
+    /// <summary>
+    /// During IDLE, when the server has sent nothing for this long, end IDLE (DONE) and expect its answer within the
+    /// account's <see cref="ImapAccountOptions.Timeout"/>; no answer means the connection is presumed dead and the
+    /// watch reconnects. So a connection that died without a word (NAT time-out, sleep, a Wi-Fi change) is noticed
+    /// within <c>HeartbeatAfter + Timeout</c>: 90 s with the defaults. A server that speaks (a change, or Dovecot's
+    /// "* OK Still here") restarts the count, and a healthy quiet connection costs one DONE/IDLE round trip per
+    /// silent <c>HeartbeatAfter</c>. Null turns the check off: silence is then noticed only at the next IDLE restart.
+    /// </summary>
+    /// <value>The default is 60 seconds; allowed 1 second to 29 minutes, or null.</value>
+    public TimeSpan? HeartbeatAfter
+    {
+        get => _heartbeatAfter;
+        set => _heartbeatAfter = value is null || (value >= TimeSpan.FromSeconds(1) && value <= ImapAccountDefaults.MaxIdleTimeout)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(HeartbeatAfter), value, "HeartbeatAfter must be between 1 second and 29 minutes (null turns it off).");
     }
 
     /// <summary>How often to poll (NOOP) on servers without IDLE.</summary>
@@ -71,5 +92,5 @@ public sealed class WatchOptions
     /// <summary>Microsoft 365 / Outlook.com and many NAT gateways cut quiet connections sooner: restart every 4 minutes.</summary>
     public static WatchOptions Aggressive => new() { IdleTimeout = TimeSpan.FromMinutes(4) };
 
-    internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}\u0001{MaxReconnectAttempts}\u0001{UseNotify}";
+    internal string Key(string folder) => $"{folder}\u0001{IdleTimeout}\u0001{PollInterval}\u0001{IncludeSummaries}\u0001{IncludeStatusEvents}\u0001{MaxReconnectAttempts}\u0001{UseNotify}\u0001{HeartbeatAfter}";
 }

@@ -38,4 +38,10 @@ public enum FaultEventKind
 
     /// <summary>The listener listens again on the same port.</summary>
     RefusingStopped,
+
+    /// <summary>A <see cref="FaultProxy.HoldOnPattern(Direction, string, TimeSpan, FaultScope)"/> rule held a chunk; published when the hold starts.</summary>
+    Held,
+
+    /// <summary>A <see cref="RewriteRule"/> replaced its pattern in a chunk (once per chunk, however many occurrences).</summary>
+    Rewritten,
 }

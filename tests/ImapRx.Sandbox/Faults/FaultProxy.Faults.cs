@@ -219,12 +219,17 @@ public sealed partial class FaultProxy
         _resetNewConnections = reset;
     }
 
-    /// <summary>Disarms every rule, resumes, removes delays and accepts connections normally again.</summary>
+    /// <summary>Disarms every rule and rewrite, resumes, removes delays and accepts connections normally again.</summary>
     public void ClearFaults()
     {
         foreach (var rule in ArmedRules)
         {
             rule.Disarm();
+        }
+
+        foreach (var rewrite in ArmedRewrites)
+        {
+            rewrite.Disarm();
         }
 
         Resume();

@@ -18,17 +18,20 @@ public sealed class FaultRule
     private int _firedCount;
     private int _armed = 1;
 
-    internal FaultRule(Direction direction, FaultScope scope, long? byteCount, byte[]? pattern, Action<FaultRule> disarm)
+    internal FaultRule(Direction direction, FaultScope scope, long? byteCount, byte[]? pattern, Action<FaultRule> disarm, TimeSpan? holdFor = null)
     {
         Direction = direction;
         Scope = scope;
         ByteCount = byteCount;
         Pattern = pattern ?? [];
+        HoldFor = holdFor;
         _disarm = disarm;
         var what = byteCount is { } count
             ? $"after {count} bytes"
             : $"after pattern '{Printable(Pattern)}'";
-        Description = $"cut {what} {direction} ({scope})";
+        Description = holdFor is { } hold
+            ? $"hold {hold.TotalMilliseconds} ms the chunk ending pattern '{Printable(Pattern)}' {direction} ({scope})"
+            : $"cut {what} {direction} ({scope})";
     }
 
     /// <summary>Gets the direction whose bytes are counted or matched.</summary>
@@ -43,10 +46,16 @@ public sealed class FaultRule
     /// <summary>Gets the pattern that triggers the cut; empty for a byte-count rule.</summary>
     public IReadOnlyList<byte> Pattern { get; }
 
+    /// <summary>
+    /// Gets how long the chunk that completes the pattern is held before it is forwarded, for a rule made by
+    /// <see cref="FaultProxy.HoldOnPattern(Direction, string, TimeSpan, FaultScope)"/>; null for a cut.
+    /// </summary>
+    public TimeSpan? HoldFor { get; }
+
     /// <summary>Gets a description such as "cut after 100 bytes ServerToClient (Once)".</summary>
     public string Description { get; }
 
-    /// <summary>Gets how many connections this rule has cut.</summary>
+    /// <summary>Gets how many connections this rule has cut (or held).</summary>
     public int FiredCount => Volatile.Read(ref _firedCount);
 
     /// <summary>Gets whether the rule can still fire.</summary>

@@ -205,15 +205,27 @@ internal sealed class ProxyConnection
 
                 await DelayAsync(direction, cancellationToken).ConfigureAwait(false);
 
-                var (forward, rule) = CheckRules(progress, direction, buffer.AsSpan(0, read));
+                var chunk = Rewrite(direction, buffer.AsMemory(0, read));
+                var (forward, rule) = CheckRules(progress, direction, chunk.Span);
                 if (_cutting)
                 {
                     return;
                 }
 
+                if (rule?.HoldFor is { } hold)
+                {
+                    // A slow answer, not a cut: the whole chunk waits, then flows as usual.
+                    var id = Id;
+                    _proxy.Log.Publish(FaultEventKind.Held, id, direction, Forwarded(direction), rule.Description);
+                    rule.OnFired(id);
+                    await Task.Delay(hold, cancellationToken).ConfigureAwait(false);
+                    forward = chunk.Length;
+                    rule = null;
+                }
+
                 if (forward > 0)
                 {
-                    await WriteAsync(destination, writeLock, buffer.AsMemory(0, forward), cancellationToken).ConfigureAwait(false);
+                    await WriteAsync(destination, writeLock, chunk[..forward], cancellationToken).ConfigureAwait(false);
                     Interlocked.Add(ref direction == Direction.ClientToServer ? ref _forwardedToServer : ref _forwardedToClient, forward);
                 }
 
@@ -233,6 +245,20 @@ internal sealed class ProxyConnection
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private ReadOnlyMemory<byte> Rewrite(Direction direction, ReadOnlyMemory<byte> chunk)
+    {
+        foreach (var rewrite in _proxy.ArmedRewrites)
+        {
+            if (rewrite.Direction == direction && rewrite.Apply(chunk.Span) is { } rewritten)
+            {
+                _proxy.Log.Publish(FaultEventKind.Rewritten, Id, direction, Forwarded(direction), rewrite.Description);
+                chunk = rewritten;
+            }
+        }
+
+        return chunk;
     }
 
     private async Task WaitWhileStalledAsync(Direction direction, bool endOfStream, CancellationToken cancellationToken)

@@ -41,16 +41,17 @@ internal sealed class WatchRig : IAsyncDisposable
 
     /// <summary>
     /// Plain IMAP through the proxy (the wire log shows the commands either way). Connect retries are off so
-    /// only the watch's own backoff decides when to try again; 1 s doubling to at most 4 s.
+    /// only the watch's own backoff decides when to try again; 1 s doubling to at most 4 s. The response timeout is
+    /// 20 s unless <paramref name="timeout"/> says otherwise.
     /// </summary>
-    public static WatchRig Create(DovecotServer server, SandboxUser user)
+    public static WatchRig Create(DovecotServer server, SandboxUser user, TimeSpan? timeout = null)
     {
         var proxy = new FaultProxy(server.PlainPort);
         var account = new ImapAccountOptions(proxy.Host, user.Name, ImapCredential.FromPassword(user.Password))
         {
             Encryption = ImapEncryption.None,
             Port = proxy.Port,
-            Timeout = TimeSpan.FromSeconds(20),
+            Timeout = timeout ?? TimeSpan.FromSeconds(20),
             MaxRetries = 0,
             RetryDelay = TimeSpan.FromSeconds(1),
             MaxRetryDelay = TimeSpan.FromSeconds(4),

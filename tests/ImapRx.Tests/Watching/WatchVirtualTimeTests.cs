@@ -17,12 +17,17 @@ public sealed class WatchVirtualTimeTests(DovecotFixture fixture)
 {
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
 
+    // These tests time the IDLE restart itself, so the heartbeat (which would end a virtually silent IDLE after
+    // a minute) is off here; WatchHeartbeatTests covers it.
+    private static WatchOptions Restarting(int? maxReconnectAttempts = null)
+        => new() { IdleTimeout = IdleTimeout, HeartbeatAfter = null, MaxReconnectAttempts = maxReconnectAttempts };
+
     [DovecotFact]
     public async Task Watch_VirtualTime_RestartsIdleExactlyEveryIdleTimeoutOnOneConnection()
     {
         var user = await fixture.CreateUserAsync();
         await using var rig = WatchRig.Create(fixture.Server, user);
-        using var subscription = rig.Watch("INBOX", new WatchOptions { IdleTimeout = IdleTimeout });
+        using var subscription = rig.Watch("INBOX", Restarting());
         await rig.Wire.WaitForCountAsync("S: + idling", 1);
 
         for (var restart = 1; restart <= 4; restart++)
@@ -44,7 +49,7 @@ public sealed class WatchVirtualTimeTests(DovecotFixture fixture)
     {
         var user = await fixture.CreateUserAsync();
         await using var rig = WatchRig.Create(fixture.Server, user);
-        using var subscription = rig.Watch("INBOX", new WatchOptions { IdleTimeout = IdleTimeout });
+        using var subscription = rig.Watch("INBOX", Restarting());
         await rig.Wire.WaitForCountAsync("S: + idling", 1);
 
         // The server goes silent: DONE is sent but its OK never comes back.
@@ -77,7 +82,7 @@ public sealed class WatchVirtualTimeTests(DovecotFixture fixture)
     {
         var user = await fixture.CreateUserAsync();
         await using var rig = WatchRig.Create(fixture.Server, user);
-        using var subscription = rig.Watch("INBOX", new WatchOptions { IdleTimeout = IdleTimeout });
+        using var subscription = rig.Watch("INBOX", Restarting());
         await rig.Wire.WaitForCountAsync("S: + idling", 1);
 
         rig.Proxy.RefuseConnections(true);
@@ -117,7 +122,7 @@ public sealed class WatchVirtualTimeTests(DovecotFixture fixture)
     {
         var user = await fixture.CreateUserAsync();
         await using var rig = WatchRig.Create(fixture.Server, user);
-        using var subscription = rig.Watch("INBOX", new WatchOptions { IdleTimeout = IdleTimeout, MaxReconnectAttempts = 2 });
+        using var subscription = rig.Watch("INBOX", Restarting(maxReconnectAttempts: 2));
         await rig.Wire.WaitForCountAsync("S: + idling", 1);
 
         rig.Proxy.RefuseConnections(true);

@@ -44,9 +44,10 @@ public sealed class WatchWithoutIdleTests
         };
         await using var client = new ImapRxClient(account);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.GetFoldersAsync());
+        var error = await Assert.ThrowsAsync<ImapCertificateException>(() => client.GetFoldersAsync());
 
-        Assert.Contains("STARTTLS", error.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("STARTTLS", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
         Assert.Equal(0, server.CountLoginAttempts(user.Name)); // the password never crossed the wire
     }
 }
