@@ -283,38 +283,52 @@ internal sealed class WireSession : IAsyncDisposable
         }
 
         var tag = NextTag();
-        await WriteLineAsync(tag + " " + command, cancellationToken).ConfigureAwait(false);
-        while (true)
+        try
         {
-            var response = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (response.StartsWith("+"))
+            await WriteLineAsync(tag + " " + command, cancellationToken).ConfigureAwait(false);
+            while (true)
             {
-                var challenge = response.Length > 2 ? WireText.Decode(response.Buffer, response.Offset + 2, response.Length - 2) : string.Empty;
-                string answer;
-                try
+                var response = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (response.StartsWith("+"))
                 {
-                    answer = await mechanism.ChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    await WriteLineAsync("*", cancellationToken).ConfigureAwait(false); // cancel the exchange
-                    throw;
+                    var challenge = response.Length > 2 ? WireText.Decode(response.Buffer, response.Offset + 2, response.Length - 2) : string.Empty;
+                    string answer;
+                    try
+                    {
+                        answer = await mechanism.ChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        await WriteLineAsync("*", cancellationToken).ConfigureAwait(false); // cancel the exchange
+                        throw;
+                    }
+
+                    await WriteLineAsync(answer, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
-                await WriteLineAsync(answer, cancellationToken).ConfigureAwait(false);
-                continue;
+                if (response.StartsWith(tag + " "))
+                {
+                    if (response.StartsWith(tag + " OK"))
+                    {
+                        return;
+                    }
+
+                    // The server's words only: never the exchange, which carries the secret.
+                    throw new AuthenticationException($"The server rejected {mechanism.MechanismName} authentication.");
+                }
             }
-
-            if (response.StartsWith(tag + " "))
-            {
-                if (response.StartsWith(tag + " OK"))
-                {
-                    return;
-                }
-
-                // The server's words only: never the exchange, which carries the secret.
-                throw new AuthenticationException($"The server rejected {mechanism.MechanismName} authentication.");
-            }
+        }
+        catch (Exception ex) when (ex is not AuthenticationException && ex is not ImapRxException)
+        {
+            // As on the MailKit path: the credentials may have reached the server, and a server slow to refuse a
+            // wrong password looks exactly like silence or a cut. Trying again could lock the account, so this is
+            // final (a cancellation by the caller is turned back into one by OpenAsync).
+            throw new ImapAuthenticationException(
+                $"No answer from {_account.Host}:{_account.Port} after the credentials were sent ({ex.GetType().Name}). " +
+                "The password or token may be wrong; it was not tried again.",
+                serverAnswered: false,
+                ex);
         }
     }
 
