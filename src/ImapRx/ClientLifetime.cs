@@ -49,10 +49,10 @@ internal sealed class ClientLifetime
     }
 
     /// <summary>
-    /// Runs one cold stream's work as part of the client's lifetime: disposing the client cancels it (a command in
-    /// flight cannot be ended cleanly, so its connection is closed, not pooled) and it fails with
-    /// <see cref="ObjectDisposedException"/>, never completing as if every item had arrived. The work's failure is
-    /// delivered here, before the stream stops counting as running, so disposal returns after every end was delivered.
+    /// Runs one cold stream's work as part of the client's lifetime and delivers its end: OnCompleted when the work
+    /// returns, OnError when it throws. Disposing the client cancels the work (a command in flight cannot be ended
+    /// cleanly, so its connection is closed, not pooled) and the stream fails with <see cref="ObjectDisposedException"/>,
+    /// never completing as if every item had arrived. See <see cref="End"/> for when the end counts as delivered.
     /// </summary>
     internal async Task RunAsync<T>(IObserver<T> observer, CancellationToken subscription, Func<CancellationToken, Task> work)
     {
@@ -61,6 +61,7 @@ internal sealed class ClientLifetime
             return;
         }
 
+        Exception? failure = null;
         try
         {
             // At once, not after the watches' grace period: a cold stream has no safe point to stop at short of its end.
@@ -69,15 +70,39 @@ internal sealed class ClientLifetime
         }
         catch (Exception ex) when (IsClosing && !subscription.IsCancellationRequested && ex is not ObjectDisposedException)
         {
-            observer.OnError(new ObjectDisposedException(Disposed().Message, ex));
+            failure = new ObjectDisposedException(Disposed().Message, ex);
         }
         catch (Exception ex)
         {
-            observer.OnError(ex);
+            failure = ex;
         }
-        finally
+
+        End(running, failure is null ? observer.OnCompleted : () => observer.OnError(failure));
+    }
+
+    /// <summary>
+    /// Delivers a stream's end and stops counting it as running. While the client is being disposed the end is
+    /// delivered first, so disposal returns after every end was delivered. Otherwise the stream stops counting
+    /// first: an observer may dispose the client from its OnCompleted or OnError (an awaited Task form runs the
+    /// awaiting code right there), and a disposal that waited for the very end it is called from would never return.
+    /// </summary>
+    internal void End(IDisposable running, Action deliver)
+    {
+        if (IsClosing)
+        {
+            try
+            {
+                deliver();
+            }
+            finally
+            {
+                running.Dispose();
+            }
+        }
+        else
         {
             running.Dispose();
+            deliver();
         }
     }
 

@@ -57,7 +57,7 @@ internal static class Leased
                 await lease.DisposeAsync().ConfigureAwait(false);
             }
 
-            observer.OnCompleted();
+            // OnCompleted comes from ClientLifetime.RunAsync, once the work has returned.
         }));
         return retry ? once.RetryWith(context.Retry, context.Scheduler) : once;
     }

@@ -111,7 +111,7 @@ internal sealed class NativeFetchOperation
             await bulk.CloseAsync().ConfigureAwait(false);
         }
 
-        observer.OnCompleted();
+        // OnCompleted comes from ClientLifetime.RunAsync, once this returns (an empty folder included).
     }
 
     /// <summary>On a pooled MailKit connection: UIDVALIDITY, the UIDs still to deliver, the folder's kind.</summary>

@@ -71,8 +71,8 @@ internal sealed class WatchRegistry
             return;
         }
 
-        // The end is delivered before the watch stops counting as running: disposal returns after the OnCompleted.
-        using (running)
+        // ClientLifetime.End decides the order of delivering the end and no longer counting as running.
+        Exception? failure = null;
         using (var run = new WatchRun(_context.Lifetime, subscription))
         {
             try
@@ -86,11 +86,10 @@ internal sealed class WatchRegistry
             }
             catch (Exception ex)
             {
-                observer.OnError(ex);
-                return;
+                failure = ex;
             }
-
-            observer.OnCompleted();
         }
+
+        _context.Lifetime.End(running, failure is null ? observer.OnCompleted : () => observer.OnError(failure));
     }
 }

@@ -1,4 +1,5 @@
 using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using ImapRx.Fetching;
 using ImapRx.Model;
 using ImapRx.Pooling;
@@ -119,6 +120,36 @@ public sealed class ClientDisposalTests(DovecotFixture fixture)
 
         Assert.True(watch.Completed && watch.Error is null, watch.ToString());
         Assert.Equal(0, await fixture.Server.WaitForConnectionsAsync(0, user.Name, Patience));
+    }
+
+    [DovecotTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispose_FromTheStreamsOwnEnd_ReturnsInsteadOfWaitingForThatEnd(bool failing)
+    {
+        // What `await client.GetFoldersAsync(); host.Dispose();` does when the await resumes inline: the code after
+        // the stream's OnCompleted (or OnError) disposes the client synchronously, on the thread delivering that end.
+        var user = await fixture.CreateUserAsync();
+        var client = new ImapRxClient(SandboxAccounts.For(fixture.Server, user));
+        var disposed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void DisposeHere() => disposed.TrySetResult(client.DisposeAsync().AsTask().Wait(Patience));
+        var stream = failing ? client.Folder("No such folder").Select(_ => 0) : client.Folders().Select(_ => 0);
+
+        using var subscription = stream.Subscribe(_ => { }, _ => DisposeHere(), DisposeHere);
+
+        Assert.True(await disposed.Task.WaitAsync(Patience * 2), "DisposeAsync did not return within 30 s: it waited for the end it was called from");
+        Assert.Equal(0, await fixture.Server.CountConnectionsAsync(user.Name));
+    }
+
+    [DovecotFact]
+    public async Task Messages_NativeReaderOnAnEmptyFolder_Completes()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var client = new ImapRxClient(SandboxAccounts.For(fixture.Server, user));
+
+        var batches = await client.MessageBatches("INBOX", new FetchOptions { UseNativeReader = true }).ToList().ToTask().WaitAsync(Patience);
+
+        Assert.Empty(batches);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
