@@ -21,7 +21,7 @@ internal sealed class ClusterContext
 
     public string StoragePath { get; init; } = string.Empty;
 
-    public SharedReminderTable Reminders { get; } = new();
+    public ImapRx.Samples.Cluster.LocalReminderTable Reminders { get; } = new();
 
     public DeliveryLog Deliveries { get; } = new();
 
