@@ -2,6 +2,7 @@
 # Runs the benchmark by hand (never in CI): bash bench/run.sh [--quick] [--scenarios=S1,S2,S3,S4,S5,S6]
 #   S6 (Orleans cluster) sizes: [--s6-accounts=100,300] [--s6-burst=5]; a bigger list is a longer run.
 #   bash bench/run.sh micro [BenchmarkDotNet arguments, e.g. --filter '*']  for the in-process microbenchmarks.
+#   bash bench/run.sh parse [count=20000] [rounds=10]  for the native FETCH reader alone, on a reply held in memory.
 # Starts a private Dovecot on 127.0.0.1, writes the corpora straight into Maildir, and runs each contender in its
 # own process; results go to stdout and to bench/ImapRx.Bench/bin/Release/net10.0/results-*.md.
 set -euo pipefail

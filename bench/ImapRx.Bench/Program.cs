@@ -5,5 +5,6 @@ return args.FirstOrDefault() switch
 {
     "run" => await Child.RunAsync(args.Skip(1).ToArray()),
     "micro" => Micro.Run(args.Skip(1).ToArray()),
+    "parse" => await ParseOnly.RunAsync(args.Skip(1).ToArray()),
     _ => await Orchestrator.RunAsync(args),
 };
