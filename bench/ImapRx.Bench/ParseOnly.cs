@@ -42,6 +42,11 @@ public static class ParseOnly
             reply = await CaptureAsync(server.Host, server.PlainPort, user.Name, user.Password);
         }
 
+        if (settings.TryGetValue("dump", out var dump))
+        {
+            File.WriteAllBytes(dump, reply); // to look at what is being parsed
+        }
+
         Console.WriteLine($"Captured {count:N0} messages: {reply.Length / 1048576.0:0.0} MB of FETCH responses.");
         var times = new List<double>();
         var allocated = new List<double>();

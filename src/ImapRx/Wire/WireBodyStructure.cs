@@ -95,11 +95,11 @@ internal static class WireBodyStructure
         }
 
         cursor.SkipSpaces();
-        cursor.ReadNString(); // id
+        cursor.SkipNString(); // id
         cursor.SkipSpaces();
-        cursor.ReadNString(); // description
+        cursor.SkipNString(); // description
         cursor.SkipSpaces();
-        cursor.ReadNString(); // encoding
+        cursor.SkipNString(); // encoding
         cursor.SkipSpaces();
         cursor.ReadNumber(); // octets
 
@@ -133,7 +133,7 @@ internal static class WireBodyStructure
         ContentDisposition? disposition = null;
         if (cursor.Peek() != (byte)')')
         {
-            cursor.ReadNString(); // MD5
+            cursor.SkipNString(); // MD5
             cursor.SkipSpaces();
             if (cursor.Peek() != (byte)')')
             {
@@ -168,7 +168,7 @@ internal static class WireBodyStructure
         // MailKit reads a location only when the next value is not a list (for a single part).
         if (cursor.Peek() != (byte)')' && (allowLocationBeforeList || cursor.Peek() != (byte)'('))
         {
-            cursor.ReadNString();
+            cursor.SkipNString();
             cursor.SkipSpaces();
         }
 
@@ -193,7 +193,7 @@ internal static class WireBodyStructure
 
         if (!cursor.TryTake((byte)'('))
         {
-            cursor.ReadString();
+            cursor.ReadStringBytes();
             return;
         }
 
@@ -205,7 +205,7 @@ internal static class WireBodyStructure
                 throw WireCursor.Reject("unterminated language list");
             }
 
-            cursor.ReadNString();
+            cursor.SkipNString();
             cursor.SkipSpaces();
         }
     }

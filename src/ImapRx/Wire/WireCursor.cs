@@ -161,6 +161,40 @@ internal struct WireCursor
     internal string? ReadNString()
         => TryNil() ? null : ReadString();
 
+    /// <summary>
+    /// A quoted string or a literal as bytes that stay valid until the response is let go (a string with escapes is
+    /// copied out of the scratch buffer, which the next read reuses); false for NIL.
+    /// </summary>
+    internal bool TryReadNStringView(out WireBytes value)
+    {
+        if (TryNil())
+        {
+            value = default;
+            return false;
+        }
+
+        var (buffer, offset, length) = ReadStringBytes();
+        if (!ReferenceEquals(buffer, _buffer))
+        {
+            var copy = new byte[length];
+            Buffer.BlockCopy(buffer, offset, copy, 0, length);
+            buffer = copy;
+            offset = 0;
+        }
+
+        value = new WireBytes(buffer, offset, length);
+        return true;
+    }
+
+    /// <summary>Passes over a quoted string, a literal or NIL without making a string of it.</summary>
+    internal void SkipNString()
+    {
+        if (!TryNil())
+        {
+            ReadStringBytes();
+        }
+    }
+
     /// <summary>A quoted string or a literal, decoded as MailKit decodes it.</summary>
     internal string ReadString()
     {

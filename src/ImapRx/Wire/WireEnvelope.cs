@@ -27,56 +27,53 @@ internal sealed class WireEnvelope
     internal string? MessageId { get; private set; }
 
     /// <summary>Reads <c>(date subject from sender reply-to to cc bcc in-reply-to message-id)</c>.</summary>
+    /// <remarks>
+    /// Plain ASCII text, addresses and message ids (the common case) are made straight from the bytes; anything else
+    /// goes through the MimeKit calls MailKit makes, so both give the same strings.
+    /// </remarks>
     internal static WireEnvelope Parse(ref WireCursor cursor)
     {
         var envelope = new WireEnvelope();
         cursor.Expect((byte)'(');
         cursor.SkipSpaces();
 
-        var date = cursor.ReadNString();
-        if (date is not null && DateUtils.TryParse(date, out var parsed))
+        if (cursor.TryReadNStringView(out var date) && TryParseDate(date, out var parsed))
         {
             envelope.Date = parsed;
         }
 
         cursor.SkipSpaces();
-        var subject = cursor.ReadNString();
-        envelope.Subject = subject is null ? null : Rfc2047.DecodeText(WireText.Utf8Bytes(subject));
-
-        cursor.SkipSpaces();
-        var from = ReadAddressList(ref cursor);
-        if (from is { Count: > 0 })
+        if (cursor.TryReadNStringView(out var subject))
         {
-            envelope.FromAddress = from[0].Address;
-            envelope.FromName = from[0].Name;
+            envelope.Subject = WireText.IsPlainText(subject) ? WireText.Ascii(subject) : Rfc2047.DecodeText(WireText.Utf8Bytes(subject.Text()));
         }
 
         cursor.SkipSpaces();
-        ReadAddressList(ref cursor); // Sender
+        var from = ReadAddressList(ref cursor, out var fromName);
+        if (from.Count > 0)
+        {
+            envelope.FromAddress = from[0];
+            envelope.FromName = fromName;
+        }
+
         cursor.SkipSpaces();
-        ReadAddressList(ref cursor); // Reply-To
+        ReadAddressList(ref cursor, out _); // Sender
         cursor.SkipSpaces();
-        envelope.To = Addresses(ReadAddressList(ref cursor));
+        ReadAddressList(ref cursor, out _); // Reply-To
         cursor.SkipSpaces();
-        envelope.Cc = Addresses(ReadAddressList(ref cursor));
+        envelope.To = ReadAddressList(ref cursor, out _);
         cursor.SkipSpaces();
-        envelope.Bcc = Addresses(ReadAddressList(ref cursor));
+        envelope.Cc = ReadAddressList(ref cursor, out _);
+        cursor.SkipSpaces();
+        envelope.Bcc = ReadAddressList(ref cursor, out _);
 
         // MailKit copes with servers that leave In-Reply-To or Message-ID out; this reader does not guess.
         cursor.SkipSpaces();
-        cursor.ReadNString(); // In-Reply-To
+        cursor.SkipNString(); // In-Reply-To
         cursor.SkipSpaces();
-        var messageId = cursor.ReadNString();
-        if (messageId is not null)
+        if (cursor.TryReadNStringView(out var messageId))
         {
-            try
-            {
-                envelope.MessageId = MimeUtils.ParseMessageId(messageId);
-            }
-            catch (Exception)
-            {
-                envelope.MessageId = messageId; // what MailKit keeps when the id does not parse
-            }
+            envelope.MessageId = PlainMessageId(messageId) ?? ParseMessageId(messageId.Text());
         }
 
         cursor.SkipSpaces();
@@ -84,42 +81,87 @@ internal sealed class WireEnvelope
         return envelope;
     }
 
-    private static IReadOnlyList<string> Addresses(List<MailboxAddress>? list)
-    {
-        if (list is null || list.Count == 0)
-        {
-            return None;
-        }
-
-        var addresses = new string[list.Count];
-        for (var i = 0; i < list.Count; i++)
-        {
-            addresses[i] = list[i].Address;
-        }
-
-        return addresses;
-    }
+    /// <summary>A date as MailKit reads it (<c>DateUtils.TryParse</c> of the string); plain ASCII straight from the bytes.</summary>
+    internal static bool TryParseDate(in WireBytes date, out DateTimeOffset parsed)
+        => WireText.IsPlainText(date)
+            ? DateUtils.TryParse(date.Buffer, date.Offset, date.Length, out parsed)
+            : DateUtils.TryParse(date.Text(), out parsed);
 
     /// <summary>
-    /// Reads an address list into its mailboxes in order, group members included (what
-    /// <c>InternetAddressList.Mailboxes</c> gives for MailKit's list). Null for NIL.
+    /// <c>&lt;local@domain&gt;</c> with plain parts (<see cref="WireText.IsPlainAddressPart"/>) is
+    /// <c>local@domain</c>, what <c>MimeUtils.ParseMessageId</c> gives; null for anything else.
     /// </summary>
-    private static List<MailboxAddress>? ReadAddressList(ref WireCursor cursor)
+    internal static string? PlainMessageId(in WireBytes id)
     {
-        if (cursor.TryNil())
+        if (id.Length < 5 || id[0] != (byte)'<' || id[id.Length - 1] != (byte)'>')
         {
             return null;
         }
 
+        var at = -1;
+        for (var i = 1; i < id.Length - 1; i++)
+        {
+            if (id[i] == (byte)'@')
+            {
+                if (at >= 0)
+                {
+                    return null;
+                }
+
+                at = i;
+            }
+        }
+
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var local = new WireBytes(id.Buffer, id.Offset + 1, at - 1);
+        var domain = new WireBytes(id.Buffer, id.Offset + at + 1, id.Length - at - 2);
+        return WireText.IsPlainAddressPart(local, isDomain: false) && WireText.IsPlainAddressPart(domain, isDomain: true)
+            ? WireText.JoinAddress(local, domain)
+            : null;
+    }
+
+    /// <summary>What MailKit keeps for a Message-ID: MimeKit's parse, or the text itself when it does not parse.</summary>
+    internal static string ParseMessageId(string messageId)
+    {
+        try
+        {
+            return MimeUtils.ParseMessageId(messageId);
+        }
+        catch (Exception)
+        {
+            return messageId;
+        }
+    }
+
+    [ThreadStatic]
+    private static List<string>? t_addresses;
+
+    /// <summary>
+    /// Reads an address list into its mailboxes' addresses in order, group members included (what
+    /// <c>InternetAddressList.Mailboxes</c> gives for MailKit's list), and the first one's display name.
+    /// </summary>
+    private static IReadOnlyList<string> ReadAddressList(ref WireCursor cursor, out string? firstName)
+    {
+        firstName = null;
+        if (cursor.TryNil())
+        {
+            return None;
+        }
+
         cursor.Expect((byte)'(');
-        var mailboxes = new List<MailboxAddress>(2);
+        var addresses = t_addresses ??= new List<string>(4);
+        addresses.Clear();
         var groupDepth = 0;
         while (true)
         {
             cursor.SkipSpaces();
             if (cursor.TryTake((byte)')'))
             {
-                return mailboxes;
+                return addresses.Count == 0 ? None : addresses.ToArray();
             }
 
             if (cursor.TryNil())
@@ -129,19 +171,19 @@ internal sealed class WireEnvelope
 
             cursor.Expect((byte)'(');
             cursor.SkipSpaces();
-            var name = cursor.ReadNString();
+            var hasName = cursor.TryReadNStringView(out var name);
             cursor.SkipSpaces();
-            var route = cursor.ReadNString();
+            var hasRoute = cursor.TryReadNStringView(out _);
             cursor.SkipSpaces();
-            var mailbox = cursor.ReadNString();
+            var hasMailbox = cursor.TryReadNStringView(out var mailbox);
             cursor.SkipSpaces();
-            var domain = cursor.ReadNString();
+            var hasDomain = cursor.TryReadNStringView(out var domain);
             cursor.SkipSpaces();
             cursor.Expect((byte)')');
 
-            if (name is null && route is null && domain is null)
+            if (!hasName && !hasRoute && !hasDomain)
             {
-                if (mailbox is not null)
+                if (hasMailbox)
                 {
                     groupDepth++; // group start: its members follow
                 }
@@ -153,26 +195,63 @@ internal sealed class WireEnvelope
                 continue;
             }
 
-            if (route is not null)
+            if (hasRoute)
             {
                 throw WireCursor.Reject("source route in an address");
             }
 
-            if (name is { Length: > 1 } && name[0] == '<' && name[name.Length - 1] == '>' && mailbox is not null && domain is null)
+            if (hasName && name.Length > 1 && name[0] == (byte)'<' && name[name.Length - 1] == (byte)'>' && hasMailbox && !hasDomain)
             {
                 // MailKit swaps name and address here for GMail; let it decide.
                 throw WireCursor.Reject("address with name and mailbox swapped");
             }
 
-            var address = ToMailbox(name, mailbox, domain);
-            if (address is not null)
+            if (TryPlainMailbox(hasName ? name : null, hasMailbox ? mailbox : null, hasDomain ? domain : null, out var address, out var displayName) ||
+                TryMailbox(hasName ? name.Text() : null, hasMailbox ? mailbox.Text() : null, hasDomain ? domain.Text() : null, out address, out displayName))
             {
-                mailboxes.Add(address);
+                if (addresses.Count == 0)
+                {
+                    firstName = displayName;
+                }
+
+                addresses.Add(address);
             }
         }
     }
 
-    private static MailboxAddress? ToMailbox(string? name, string? mailbox, string? domain)
+    /// <summary>
+    /// A mailbox with a plain display name and plain address parts, made straight from the bytes: what
+    /// <see cref="TryMailbox"/> gives for it, without MimeKit. False when it is not that simple.
+    /// </summary>
+    internal static bool TryPlainMailbox(WireBytes? name, WireBytes? mailbox, WireBytes? domain, out string address, out string? displayName)
+    {
+        address = string.Empty;
+        displayName = null;
+        if (mailbox is not { } local || (name is { } n && !WireText.IsPlainText(n)))
+        {
+            return false;
+        }
+
+        if (domain is { } d && (d.Is("MISSING_DOMAIN") || d.Is(".MISSING-HOST-NAME.")))
+        {
+            domain = null;
+        }
+
+        if (!WireText.IsPlainAddressPart(local, isDomain: false) || (domain is { } plain && !WireText.IsPlainAddressPart(plain, isDomain: true)))
+        {
+            return false;
+        }
+
+        address = WireText.JoinAddress(local, domain);
+        displayName = name is { } text ? WireText.Ascii(text) : null;
+        return true;
+    }
+
+    /// <summary>
+    /// A mailbox as MailKit builds it: the name through <c>Rfc2047.DecodePhrase</c>, Dovecot's stand-ins for a
+    /// missing domain dropped, a <c>MailboxAddress</c> made; false when MimeKit cannot build it (MailKit drops it).
+    /// </summary>
+    internal static bool TryMailbox(string? name, string? mailbox, string? domain, out string address, out string? displayName)
     {
         try
         {
@@ -188,22 +267,27 @@ internal sealed class WireEnvelope
                 domain = domain.TrimEnd('>');
             }
 
-            string address;
+            string text;
             if (mailbox is not null)
             {
                 mailbox = mailbox.TrimStart('<');
-                address = domain is not null ? mailbox + "@" + domain : mailbox;
+                text = domain is not null ? mailbox + "@" + domain : mailbox;
             }
             else
             {
-                address = string.Empty;
+                text = string.Empty;
             }
 
-            return new MailboxAddress(decodedName, address);
+            var built = new MailboxAddress(decodedName, text);
+            address = built.Address;
+            displayName = built.Name;
+            return true;
         }
         catch (Exception ex) when (ex is not WireRejectedException)
         {
-            return null; // MailKit drops an address it cannot build, and keeps the rest
+            address = string.Empty;
+            displayName = null;
+            return false; // MailKit drops an address it cannot build, and keeps the rest
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using MailKit;
 
 namespace ImapRx.Wire;
@@ -183,7 +184,7 @@ internal static class WireFetchParser
 
     private static void AddKeyword(WireSummary summary, string keyword)
     {
-        if (!summary.Keywords.Contains(keyword))
+        if (!summary.KeywordsOrNone.Contains(keyword))
         {
             summary.Keywords.Add(keyword);
         }

@@ -21,7 +21,7 @@ internal static class WireMessageMapper
 
         var envelope = summary.Envelope;
         var flags = summary.Flags.Value;
-        var keywords = summary.Keywords;
+        var keywords = summary.KeywordsOrNone;
         var isJunkKeyword = false;
         var isNotJunk = false;
         foreach (var keyword in keywords)
@@ -53,7 +53,7 @@ internal static class WireMessageMapper
             IsSent = folderType == MailFolderType.Sent,
             AttachmentCount = summary.AttachmentCount.Value,
             Size = summary.Size.Value,
-            Flags = MessageMapper.FlagNames(flags, (IEnumerable<string>)keywords),
+            Flags = MessageMapper.FlagNames(flags, keywords),
             ModSeq = summary.ModSeq,
         };
     }

@@ -14,7 +14,12 @@ internal sealed class WireSummary
     internal MessageFlags? Flags { get; set; }
 
     /// <summary>Keywords in the order the server sent them, each once (MailKit keeps them in an ordinal set).</summary>
-    internal List<string> Keywords { get; } = new();
+    internal List<string> Keywords => _keywords ??= new List<string>(1);
+
+    /// <summary>The keywords, or none, without making a list for a message that has none.</summary>
+    internal IReadOnlyList<string> KeywordsOrNone => (IReadOnlyList<string>?)_keywords ?? Array.Empty<string>();
+
+    private List<string>? _keywords;
 
     internal DateTimeOffset? InternalDate { get; set; }
 
