@@ -95,6 +95,22 @@ internal static class MessageMapper
 
     internal static IReadOnlyCollection<string> FlagNames(MessageFlags flags, IEnumerable<string> keywords)
     {
+        if (keywords is IReadOnlyCollection<string> { Count: 0 } || keywords is ICollection<string> { Count: 0 })
+        {
+            // No keywords (most messages): one shared, read-only list per combination of system flags.
+            var key = (int)(flags & SystemFlags);
+            return SystemFlagNames[key] ??= new System.Collections.ObjectModel.ReadOnlyCollection<string>(BuildFlagNames((MessageFlags)key, Array.Empty<string>()).ToArray());
+        }
+
+        return BuildFlagNames(flags, keywords);
+    }
+
+    private const MessageFlags SystemFlags = MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft | MessageFlags.Recent;
+
+    private static readonly IReadOnlyCollection<string>?[] SystemFlagNames = new IReadOnlyCollection<string>?[(int)SystemFlags + 1];
+
+    private static List<string> BuildFlagNames(MessageFlags flags, IEnumerable<string> keywords)
+    {
         var names = new List<string>();
         if (flags.HasFlag(MessageFlags.Seen))
         {

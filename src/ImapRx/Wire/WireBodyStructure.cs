@@ -59,14 +59,14 @@ internal static class WireBodyStructure
             cursor.SkipSpaces();
         }
 
-        var subtype = RequireToken(cursor.ReadString(), "multipart subtype");
+        var subtype = RequireToken(ReadToken(ref cursor), "multipart subtype");
         var count = first + (Model.AttachmentRule.IsRelated(subtype) ? restAsResources : rest);
         cursor.SkipSpaces();
         if (cursor.Peek() != (byte)')')
         {
             if (!cursor.TryNil())
             {
-                ReadParameters(ref cursor);
+                ReadParameters(ref cursor, onlyWithName: true); // a multipart's parameters (its boundary) count for nothing
             }
 
             cursor.SkipSpaces();
@@ -84,14 +84,15 @@ internal static class WireBodyStructure
 
     private static Tally ReadLeaf(ref WireCursor cursor, int depth)
     {
-        var type = RequireToken(cursor.ReadString(), "media type");
+        var type = RequireToken(ReadToken(ref cursor), "media type");
         cursor.SkipSpaces();
-        var subtype = RequireToken(cursor.ReadString(), "media subtype");
+        var subtype = RequireToken(ReadToken(ref cursor), "media subtype");
         cursor.SkipSpaces();
         List<KeyValuePair<string, string>>? parameters = null;
         if (!cursor.TryNil())
         {
-            parameters = ReadParameters(ref cursor);
+            // Only a name parameter can change the answer (HasName): without one, the list is checked, not built.
+            parameters = ReadParameters(ref cursor, onlyWithName: true);
         }
 
         cursor.SkipSpaces();
@@ -228,7 +229,7 @@ internal static class WireBodyStructure
         List<KeyValuePair<string, string>>? parameters = null;
         if (!cursor.TryNil())
         {
-            parameters = ReadParameters(ref cursor);
+            parameters = ReadParameters(ref cursor, onlyWithName: false);
         }
 
         cursor.SkipSpaces();
@@ -244,8 +245,23 @@ internal static class WireBodyStructure
         return ContentDisposition.TryParse(text.ToString(), out var disposition) ? disposition : null;
     }
 
-    private static List<KeyValuePair<string, string>> ReadParameters(ref WireCursor cursor)
+    /// <summary>
+    /// Reads <c>(key value ...)</c>. With <paramref name="onlyWithName"/>, a list without a key starting with
+    /// <c>name</c> is only checked and gives null (<see cref="HasName"/> cannot find a name in it).
+    /// </summary>
+    private static List<KeyValuePair<string, string>>? ReadParameters(ref WireCursor cursor, bool onlyWithName)
     {
+        if (onlyWithName)
+        {
+            var start = cursor;
+            if (!SkipParameters(ref cursor))
+            {
+                return null;
+            }
+
+            cursor = start; // a name is there: read the list again, keeping it
+        }
+
         cursor.Expect((byte)'(');
         var parameters = new List<KeyValuePair<string, string>>(2);
         cursor.SkipSpaces();
@@ -264,6 +280,54 @@ internal static class WireBodyStructure
         }
 
         return parameters;
+    }
+
+    /// <summary>Passes over a parameter list by the same grammar; true when one of its keys starts with <c>name</c>.</summary>
+    private static bool SkipParameters(ref WireCursor cursor)
+    {
+        cursor.Expect((byte)'(');
+        cursor.SkipSpaces();
+        var hasName = false;
+        while (!cursor.TryTake((byte)')'))
+        {
+            if (cursor.AtEnd)
+            {
+                throw WireCursor.Reject("unterminated parameter list");
+            }
+
+            var (buffer, offset, length) = cursor.ReadStringBytes();
+            hasName |= length >= 4 && (buffer[offset] | 0x20) == (byte)'n' && (buffer[offset + 1] | 0x20) == (byte)'a' &&
+                       (buffer[offset + 2] | 0x20) == (byte)'m' && (buffer[offset + 3] | 0x20) == (byte)'e';
+            cursor.SkipSpaces();
+            cursor.SkipNString();
+            cursor.SkipSpaces();
+        }
+
+        return hasName;
+    }
+
+    /// <summary>Common media types and subtypes, so reading one makes no string.</summary>
+    private static readonly string[] KnownTokens =
+    {
+        "text", "plain", "html", "multipart", "mixed", "alternative", "related", "application", "image", "message",
+        "rfc822", "octet-stream", "pdf", "png", "jpeg", "gif", "csv", "calendar", "signed", "report", "delivery-status",
+        "TEXT", "PLAIN", "HTML", "MULTIPART", "MIXED", "ALTERNATIVE", "RELATED", "APPLICATION", "IMAGE", "MESSAGE", "RFC822",
+    };
+
+    /// <summary>A type or subtype string: a known one without allocating, else decoded as MailKit decodes it.</summary>
+    private static string ReadToken(ref WireCursor cursor)
+    {
+        var (buffer, offset, length) = cursor.ReadStringBytes();
+        var bytes = new WireBytes(buffer, offset, length);
+        foreach (var known in KnownTokens)
+        {
+            if (bytes.Is(known))
+            {
+                return known;
+            }
+        }
+
+        return bytes.Text();
     }
 
     /// <summary>Whether MimeKit finds a <c>Content-Type</c> name, as MailKit would build the type.</summary>

@@ -57,9 +57,9 @@ internal sealed class WireEnvelope
         }
 
         cursor.SkipSpaces();
-        ReadAddressList(ref cursor, out _); // Sender
+        ReadAddressList(ref cursor, out _, keep: false); // Sender: checked, not kept
         cursor.SkipSpaces();
-        ReadAddressList(ref cursor, out _); // Reply-To
+        ReadAddressList(ref cursor, out _, keep: false); // Reply-To: checked, not kept
         cursor.SkipSpaces();
         envelope.To = ReadAddressList(ref cursor, out _);
         cursor.SkipSpaces();
@@ -144,7 +144,10 @@ internal sealed class WireEnvelope
     /// Reads an address list into its mailboxes' addresses in order, group members included (what
     /// <c>InternetAddressList.Mailboxes</c> gives for MailKit's list), and the first one's display name.
     /// </summary>
-    private static IReadOnlyList<string> ReadAddressList(ref WireCursor cursor, out string? firstName)
+    /// <param name="cursor">At the list or NIL.</param>
+    /// <param name="firstName">The first mailbox's display name.</param>
+    /// <param name="keep">False: the list is read by the same rules (and rejected for the same reasons), no address is made.</param>
+    private static IReadOnlyList<string> ReadAddressList(ref WireCursor cursor, out string? firstName, bool keep = true)
     {
         firstName = null;
         if (cursor.TryNil())
@@ -204,6 +207,11 @@ internal sealed class WireEnvelope
             {
                 // MailKit swaps name and address here for GMail; let it decide.
                 throw WireCursor.Reject("address with name and mailbox swapped");
+            }
+
+            if (!keep)
+            {
+                continue;
             }
 
             if (TryPlainMailbox(hasName ? name : null, hasMailbox ? mailbox : null, hasDomain ? domain : null, out var address, out var displayName) ||

@@ -68,7 +68,7 @@ internal static class WireFetchParser
             else if (cursor.AtomEquals(item, "INTERNALDATE"))
             {
                 summary.HasInternalDate = true;
-                summary.InternalDate = cursor.TryNil() ? null : WireInternalDate.Parse(cursor.ReadString());
+                summary.InternalDate = cursor.TryReadNStringView(out var date) ? WireInternalDate.Parse(date) : null;
             }
             else if (cursor.AtomEquals(item, "RFC822.SIZE"))
             {

@@ -11,7 +11,26 @@ internal static class WireInternalDate
 {
     private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-    internal static DateTimeOffset Parse(string text)
+    internal static DateTimeOffset Parse(string text) => Parse(text.AsSpan());
+
+    /// <summary>The same from the response's bytes: printable ASCII is its own text, anything else is decoded first.</summary>
+    internal static DateTimeOffset Parse(in WireBytes bytes)
+    {
+        if (!WireText.IsPlainText(bytes) || bytes.Length > 64)
+        {
+            return Parse(bytes.Text());
+        }
+
+        Span<char> chars = stackalloc char[bytes.Length];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+
+        return Parse(chars);
+    }
+
+    internal static DateTimeOffset Parse(ReadOnlySpan<char> text)
     {
         var i = 0;
         while (i < text.Length && char.IsWhiteSpace(text[i]))
@@ -80,7 +99,7 @@ internal static class WireInternalDate
         }
     }
 
-    private static bool Digits(string text, ref int i, out int value)
+    private static bool Digits(ReadOnlySpan<char> text, ref int i, out int value)
     {
         var start = i;
         value = 0;
@@ -99,7 +118,7 @@ internal static class WireInternalDate
         return i > start;
     }
 
-    private static bool Number(string text, ref int i, char delimiter, out int value)
+    private static bool Number(ReadOnlySpan<char> text, ref int i, char delimiter, out int value)
         => i < text.Length && Digits(text, ref i, out value) && i < text.Length && text[i] == delimiter
            || Fail(out value);
 
@@ -109,7 +128,7 @@ internal static class WireInternalDate
         return false;
     }
 
-    private static bool Month(string text, ref int i, out int month)
+    private static bool Month(ReadOnlySpan<char> text, ref int i, out int month)
     {
         month = 0;
         if (i >= text.Length || i + 3 >= text.Length || text[i + 3] != '-')
@@ -119,7 +138,7 @@ internal static class WireInternalDate
 
         for (var m = 0; m < Months.Length; m++)
         {
-            if (string.Compare(Months[m], 0, text, i, 3, StringComparison.OrdinalIgnoreCase) == 0)
+            if (text.Slice(i, 3).Equals(Months[m].AsSpan(), StringComparison.OrdinalIgnoreCase))
             {
                 month = m + 1;
                 i += 3;
@@ -130,7 +149,7 @@ internal static class WireInternalDate
         return false;
     }
 
-    private static bool Zone(string text, ref int i, out TimeSpan zone)
+    private static bool Zone(ReadOnlySpan<char> text, ref int i, out TimeSpan zone)
     {
         zone = TimeSpan.Zero;
         var sign = 1;
