@@ -45,7 +45,7 @@ internal sealed class WireEnvelope
         cursor.SkipSpaces();
         if (cursor.TryReadNStringView(out var subject))
         {
-            envelope.Subject = WireText.IsPlainText(subject) ? WireText.Ascii(subject) : Rfc2047.DecodeText(WireText.Utf8Bytes(subject.Text()));
+            envelope.Subject = WireText.DecodeSubject(subject);
         }
 
         cursor.SkipSpaces();
@@ -228,14 +228,14 @@ internal sealed class WireEnvelope
     }
 
     /// <summary>
-    /// A mailbox with a plain display name and plain address parts, made straight from the bytes: what
+    /// A mailbox with plain address parts, made straight from the bytes (the display name decoded as MailKit does): what
     /// <see cref="TryMailbox"/> gives for it, without MimeKit. False when it is not that simple.
     /// </summary>
     internal static bool TryPlainMailbox(WireBytes? name, WireBytes? mailbox, WireBytes? domain, out string address, out string? displayName)
     {
         address = string.Empty;
         displayName = null;
-        if (mailbox is not { } local || (name is { } n && !WireText.IsPlainText(n)))
+        if (mailbox is not { } local)
         {
             return false;
         }
@@ -251,7 +251,7 @@ internal sealed class WireEnvelope
         }
 
         address = WireText.JoinAddress(local, domain);
-        displayName = name is { } text ? WireText.Ascii(text) : null;
+        displayName = name is { } text ? WireText.DecodeName(text) : null;
         return true;
     }
 

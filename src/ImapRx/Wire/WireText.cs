@@ -102,6 +102,48 @@ internal static class WireText
         return true;
     }
 
+    /// <summary>True when every byte is ASCII: the string MailKit decodes from them has exactly these bytes as UTF-8.</summary>
+    internal static bool IsAscii(in WireBytes text)
+    {
+        var end = text.Offset + text.Length;
+        for (var i = text.Offset; i < end; i++)
+        {
+            if (text.Buffer[i] >= 0x80)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A subject as MailKit decodes it: <c>Rfc2047.DecodeText</c> of the string's UTF-8 bytes.</summary>
+    internal static string DecodeSubject(in WireBytes text)
+    {
+        if (IsPlainText(text))
+        {
+            return Ascii(text);
+        }
+
+        // ASCII bytes are their string's UTF-8 form already: hand them to MimeKit without the round trip.
+        return IsAscii(text)
+            ? MimeKit.Utils.Rfc2047.DecodeText(MimeKit.ParserOptions.Default, text.Buffer, text.Offset, text.Length)
+            : MimeKit.Utils.Rfc2047.DecodeText(Utf8Bytes(text.Text()));
+    }
+
+    /// <summary>A display name as MailKit decodes it: <c>Rfc2047.DecodePhrase</c> of the string's UTF-8 bytes.</summary>
+    internal static string DecodeName(in WireBytes text)
+    {
+        if (IsPlainText(text))
+        {
+            return Ascii(text);
+        }
+
+        return IsAscii(text)
+            ? MimeKit.Utils.Rfc2047.DecodePhrase(MimeKit.ParserOptions.Default, text.Buffer, text.Offset, text.Length)
+            : MimeKit.Utils.Rfc2047.DecodePhrase(Utf8Bytes(text.Text()));
+    }
+
     /// <summary>The ASCII text of bytes already known to be printable ASCII.</summary>
     internal static string Ascii(in WireBytes text)
         => text.Length == 0 ? string.Empty : Encoding.ASCII.GetString(text.Buffer, text.Offset, text.Length);

@@ -65,6 +65,21 @@ public sealed class WireFastPathTests
     }
 
     [Fact]
+    public void DecodeSubjectAndName_GeneratedText_TextAsMailKitDecodesTheString()
+    {
+        var random = new Random(1405);
+        for (var i = 0; i < Count; i++)
+        {
+            var text = Generate(random, TextAlphabets, 0, 40);
+            var bytes = random.Next(8) == 0 ? Latin1OrUtf8(random, text) : Encoding.UTF8.GetBytes(text);
+            var view = new WireBytes(bytes, 0, bytes.Length);
+            var decoded = Encoding.UTF8.GetBytes(view.Text()); // what MailKit hands MimeKit: the string's UTF-8 form
+            Assert.True(Rfc2047.DecodeText(decoded) == WireText.DecodeSubject(view), $"subject {Show(text)}");
+            Assert.True(Rfc2047.DecodePhrase(decoded) == WireText.DecodeName(view), $"name {Show(text)}");
+        }
+    }
+
+    [Fact]
     public void TryPlainMailbox_GeneratedAddresses_AddressAndNameAsMailKitBuildsThem()
     {
         var random = new Random(1402);
@@ -109,8 +124,12 @@ public sealed class WireFastPathTests
 
         // International and encoded forms go to MimeKit.
         Assert.False(WireEnvelope.TryPlainMailbox(null, View("ann"), View("xn--bcher-kva.example"), out _, out _));
-        Assert.False(WireEnvelope.TryPlainMailbox(View("=?utf-8?q?Ann?="), View("ann"), View("example.com"), out _, out _));
         Assert.False(WireEnvelope.TryPlainMailbox(null, View("ann"), View("Example.com"), out _, out _));
+
+        // An encoded name is decoded by MimeKit; the address is still made from the bytes.
+        Assert.True(WireEnvelope.TryPlainMailbox(View("=?utf-8?q?Ann_L=C3=A9e?="), View("ann"), View("example.com"), out address, out name));
+        Assert.Equal("ann@example.com", address);
+        Assert.Equal("Ann Lée", name);
     }
 
     [Fact]
@@ -167,6 +186,10 @@ public sealed class WireFastPathTests
 
         Assert.True(parsed > Count / 4, $"only {parsed} of {Count} dates parsed: the generator is not making dates");
     }
+
+    /// <summary>Sometimes the Latin-1 bytes of the text, which are not UTF-8 when it has non-ASCII letters.</summary>
+    private static byte[] Latin1OrUtf8(Random random, string text)
+        => random.Next(2) == 0 ? Encoding.Latin1.GetBytes(text) : Encoding.UTF8.GetBytes(text);
 
     private static WireBytes? View(string? text)
     {
