@@ -146,6 +146,7 @@ public sealed class NativeContentsOperationTests(DovecotFixture fixture)
             })
             .ToList().ToTask().WaitAsync(Patience);
 
+        Assert.True(expected.Select(m => m.Uid).SequenceEqual(delivered.Select(m => m.Uid)), "delivered UIDs " + string.Join(",", delivered.Select(m => m.Uid)));
         AssertSame(expected.ToList(), delivered.ToList());
         Assert.True(proxy.CountEvents(FaultEventKind.Cut) >= 1, "the proxy cut a connection");
         Assert.True(proxy.TotalConnections - connectionsBefore >= 3, "a new bulk session after the cut");
