@@ -14,19 +14,29 @@ public static class BodyFetch
         switch (contender)
         {
             case "imaprx":
+            case "imaprx-mailkit":
             case "imaprx-pool":
             {
+                // imaprx: the native FETCH reader (one connection); imaprx-mailkit: the same call through MailKit's
+                // GetStreamsAsync (today's path, and what a rejected batch falls back to); imaprx-pool: MailKit on N.
                 var parallel = contender == "imaprx-pool" ? settings.Int("parallel", 4) : 1;
                 await using var client = Child.ImapRx(settings, parallel + 1);
                 long items = 0;
                 long bytes = 0;
-                await client.MessageContents(settings.Folder, new FetchOptions { BatchSize = batch, MaxParallelism = parallel, Limit = settings.Int("limit", int.MaxValue) })
+                var options = new FetchOptions
+                {
+                    BatchSize = batch,
+                    MaxParallelism = parallel,
+                    Limit = settings.Int("limit", int.MaxValue),
+                    UseNativeReader = contender == "imaprx",
+                };
+                await client.MessageContents(settings.Folder, options)
                     .ForEachAsync(m =>
                     {
                         items++;
                         bytes += m.Size;
                     });
-                return (items, bytes, $"parallel={parallel}");
+                return (items, bytes, $"parallel={parallel} native={options.UseNativeReader}");
             }
 
             case "mailkit":

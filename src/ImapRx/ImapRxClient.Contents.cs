@@ -30,8 +30,13 @@ public sealed partial class ImapRxClient
         ThrowIfDisposed();
         options ??= FetchOptions.Default;
         var fetch = options;
-        return options.MaxParallelism > 1
-            ? ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Contents(Context, folder, fetch, plan), demand)
+        if (options.MaxParallelism > 1)
+        {
+            return ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Contents(Context, folder, fetch, plan), demand);
+        }
+
+        return NativeContentsOperation.Applies(folder, options)
+            ? NativeContentsOperation.Create(Context, folder, options, demand)
             : FetchBatches.Contents(Context, folder, options, plan: null, demand);
     }
 }

@@ -173,7 +173,7 @@ internal static class FetchBatches
         return reads.ConvertAll(static read => read.Info);
     }
 
-    private static async Task<List<MailMessageContent>> ContentsAsync(IMailFolder folder, string folderName, IList<UniqueId> chunk, CancellationToken cancellationToken)
+    internal static async Task<List<MailMessageContent>> ContentsAsync(IMailFolder folder, string folderName, IList<UniqueId> chunk, CancellationToken cancellationToken)
     {
         var imapFolder = folder as ImapFolder ?? throw new NotSupportedException("Message contents need an IMAP folder.");
         var validity = folder.UidValidity;

@@ -278,7 +278,7 @@ internal sealed class NativeFetchOperation
     private sealed record Plan(List<uint> Uids, uint UidValidity, string FolderName, MailFolderType FolderType, bool HasModSeq);
 
     /// <summary>The bulk session and its pool slot, opened on first use and reopened after a fallback.</summary>
-    private sealed class BulkConnection
+    internal sealed class BulkConnection
     {
         private readonly ClientContext _context;
         private readonly string _folder;

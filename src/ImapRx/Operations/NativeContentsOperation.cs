@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reactive.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImapRx.Fetching;
+using ImapRx.Internal;
+using ImapRx.Model;
+using ImapRx.Resilience;
+using ImapRx.Wire;
+using MailKit;
+
+namespace ImapRx.Operations;
+
+/// <summary>
+/// Whole messages (<c>MessageContents</c>, <c>GetMessageContentsAsync</c>, <c>EnumerateMessageContentsAsync</c>) on
+/// the native reader. A pooled MailKit connection opens the folder, checks UIDVALIDITY and looks the UIDs up; then
+/// the bulk session of <see cref="NativeFetchOperation.BulkConnection"/> (a counted pool slot, EXAMINE: nothing is
+/// marked read) runs <c>UID FETCH set (UID BODY.PEEK[])</c> batch after batch. Each message's bytes are copied once,
+/// from the reader's buffer into an array of their own (<see cref="WireSummary.RawMessage"/>), which the
+/// <see cref="MailMessageContent"/> wraps as is. A batch the reader rejects is fetched again through MailKit's
+/// <c>GetStreamsAsync</c> (counted in <c>native_fallbacks</c>, logged once per fetch), so the bytes, their order and
+/// the errors are the MailKit path's. Resumes after the last UID delivered; disposing cancels and closes the socket.
+/// </summary>
+internal sealed class NativeContentsOperation
+{
+    /// <summary>What is asked for: the UID to key the message by and its bytes, peeked (never \Seen).</summary>
+    internal const string Items = "UID BODY.PEEK[]";
+
+    private readonly ClientContext _context;
+    private readonly string _folder;
+    private readonly FetchOptions _options;
+    private readonly Func<CancellationToken, Task>? _demand;
+
+    private NativeContentsOperation(ClientContext context, string folder, FetchOptions options, Func<CancellationToken, Task>? demand)
+    {
+        _context = context;
+        _folder = folder;
+        _options = options;
+        _demand = demand;
+    }
+
+    /// <summary>True when a content fetch can take the native path: opted in, one connection, a plain folder name.</summary>
+    internal static bool Applies(string folder, FetchOptions options)
+        => options.UseNativeReader && options.MaxParallelism == 1 && WireSession.CanName(folder);
+
+    /// <param name="context">Account, pool, clock and retry policy.</param>
+    /// <param name="folder">The folder, as the caller named it (and as every <see cref="MailMessageContent.Folder"/> says).</param>
+    /// <param name="options">Which messages, in batches of how many.</param>
+    /// <param name="demand">Null for an observable; for a pull-based stream, awaited after each batch but the last.</param>
+    internal static IObservable<IReadOnlyList<MailMessageContent>> Create(ClientContext context, string folder, FetchOptions options, Func<CancellationToken, Task>? demand = null)
+        => Observable.Defer(() =>
+        {
+            var operation = new NativeContentsOperation(context, folder, options, demand);
+
+            // Across retries: a re-run resumes after the last UID delivered and checks UIDVALIDITY against the first look.
+            var progress = new FetchProgress(options.SinceUid, 0);
+            return Observable.Create<IReadOnlyList<MailMessageContent>>((observer, subscription) => context.Lifetime.RunAsync(observer, subscription, async cancellationToken =>
+                {
+                    try
+                    {
+                        await operation.RunAsync(progress, observer, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ImapErrors.Translate(ex, $"MessageContents of '{folder}'") is var translated && !ReferenceEquals(translated, ex))
+                    {
+                        throw translated;
+                    }
+                }))
+                .RetryWith(context.Retry, context.Scheduler);
+        });
+
+    private async Task RunAsync(FetchProgress progress, IObserver<IReadOnlyList<MailMessageContent>> observer, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return;
+        }
+
+        var (uids, uidValidity) = plan.Value;
+        var bulk = new NativeFetchOperation.BulkConnection(_context, _folder, uidValidity);
+        try
+        {
+            for (var offset = 0; offset < uids.Count; offset += _options.BatchSize)
+            {
+                var count = Math.Min(_options.BatchSize, uids.Count - offset);
+                var batch = await FetchNativeAsync(bulk, uids, uidValidity, offset, count, progress, cancellationToken).ConfigureAwait(false);
+                if (batch is null)
+                {
+                    // Let go of the bulk slot while MailKit fetches: with a pool of one it is the only slot there is.
+                    await bulk.CloseAsync().ConfigureAwait(false);
+                    batch = await FetchThroughMailKitAsync(uids, uidValidity, offset, count, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (batch.Count > 0)
+                {
+                    observer.OnNext(batch);
+                    progress.Delivered += batch.Count;
+                }
+
+                progress.LastUid = Math.Max(progress.LastUid, uids[offset + count - 1]);
+                if (_demand is not null && batch.Count > 0 && offset + count < uids.Count)
+                {
+                    await _demand(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            bulk.Abort();
+            throw;
+        }
+        finally
+        {
+            await bulk.CloseAsync().ConfigureAwait(false);
+        }
+
+        // OnCompleted comes from ClientLifetime.RunAsync once this returns.
+    }
+
+    /// <summary>On a pooled MailKit connection: UIDVALIDITY and the UIDs still to deliver; null when there are none.</summary>
+    private async Task<(List<uint> Uids, uint UidValidity)?> PlanAsync(FetchProgress progress, CancellationToken cancellationToken)
+    {
+        var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var mailFolder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, null, cancellationToken).ConfigureAwait(false);
+            if (progress.UidValidity != 0 && progress.UidValidity != mailFolder.UidValidity)
+            {
+                throw new ImapUidValidityChangedException(_folder, progress.UidValidity, mailFolder.UidValidity);
+            }
+
+            progress.UidValidity = mailFolder.UidValidity;
+            if (mailFolder.Count == 0 || (_options.Limit is { } limit && progress.Delivered >= limit))
+            {
+                return null;
+            }
+
+            var uids = await FetchBatches.UidsAsync(mailFolder, _options, progress.LastUid, cancellationToken).ConfigureAwait(false);
+            if (_options.Limit is { } max)
+            {
+                uids = uids.Take(max - progress.Delivered).ToList();
+            }
+
+            return uids.Count == 0 ? null : (uids, mailFolder.UidValidity);
+        }
+        catch (Exception ex)
+        {
+            lease.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One batch on the bulk session, in UID order; null when the reader rejected it.</summary>
+    private async Task<List<MailMessageContent>?> FetchNativeAsync(
+        NativeFetchOperation.BulkConnection bulk, List<uint> uids, uint uidValidity, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
+    {
+        var session = await bulk.GetAsync(cancellationToken).ConfigureAwait(false);
+        var fetched = await session.FetchAsync(NativeFetchOperation.UidSet(uids, offset, count), Items, keepRawMessage: true, cancellationToken).ConfigureAwait(false);
+        if (fetched.RejectedBecause is { } reason)
+        {
+            Reject(progress, reason);
+            return null;
+        }
+
+        var batch = new List<MailMessageContent>(fetched.Summaries.Count);
+        foreach (var summary in fetched.Summaries)
+        {
+            if (summary.RawMessage is not { } raw)
+            {
+                // A FETCH without BODY[] (an unsolicited flag update, say) is not a message MailKit would hand over
+                // either; rather than guess, let MailKit fetch the batch.
+                Reject(progress, "a FETCH response without BODY[]");
+                return null;
+            }
+
+            batch.Add(new MailMessageContent(_folder, summary.Uid, uidValidity, raw));
+        }
+
+        batch.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
+        for (var i = 1; i < batch.Count; i++)
+        {
+            if (batch[i].Uid == batch[i - 1].Uid)
+            {
+                Reject(progress, "two messages with one UID");
+                return null;
+            }
+        }
+
+        _context.Pool.Metrics.NativeBatches.Add(1);
+        return batch;
+    }
+
+    private void Reject(FetchProgress progress, string reason)
+    {
+        _context.Pool.Metrics.NativeFallbacks.Add(1);
+        if (!progress.FallbackLogged)
+        {
+            progress.FallbackLogged = true;
+            NativeFetchDiagnostics.Fallback(_context.Logger, _context.Account.AccountKey, reason);
+        }
+    }
+
+    /// <summary>The batch as today's path fetches it (<see cref="FetchBatches.ContentsAsync"/>, MailKit's GetStreamsAsync), in UID order.</summary>
+    private async Task<List<MailMessageContent>> FetchThroughMailKitAsync(List<uint> uids, uint uidValidity, int offset, int count, CancellationToken cancellationToken)
+    {
+        var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var mailFolder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, null, cancellationToken).ConfigureAwait(false);
+            if (mailFolder.UidValidity != uidValidity)
+            {
+                throw new ImapUidValidityChangedException(_folder, uidValidity, mailFolder.UidValidity);
+            }
+
+            var chunk = FolderQueries.ToUidSet(uids, offset, count, uidValidity);
+            var batch = await FetchBatches.ContentsAsync(mailFolder, _folder, chunk, cancellationToken).ConfigureAwait(false);
+            batch.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
+            return batch;
+        }
+        catch (Exception ex)
+        {
+            lease.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
