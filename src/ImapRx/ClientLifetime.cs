@@ -10,7 +10,9 @@ namespace ImapRx;
 /// How disposing a client ends its streams. Closing cancels every cold stream at once and asks every watch to stop at
 /// its next safe point (IDLE ended with DONE, no command in flight), so its connection is closed with LOGOUT; after a
 /// grace period whatever still runs (a watch stuck on a server that does not answer) is cancelled. Work in flight is
-/// counted, so disposal returns only after every stream has ended and handed its connection back.
+/// counted, so disposal returns only after every stream it ended has ended and handed its connection back. A stream
+/// that ends on its own stops counting before its end is delivered, so its observer may dispose the client from
+/// OnCompleted or OnError without waiting for itself.
 /// </summary>
 internal sealed class ClientLifetime
 {

@@ -33,6 +33,6 @@ internal sealed class WireSummary
 
     internal ulong? ModSeq { get; set; }
 
-    /// <summary>Byte offset and length of <c>BODY[]</c> in the response (whole-message fetches).</summary>
+    /// <summary>The bytes of <c>BODY[]</c>, copied out of the response (whole-message fetches); null otherwise.</summary>
     internal byte[]? RawMessage { get; set; }
 }
