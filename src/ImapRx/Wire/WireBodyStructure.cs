@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using MimeKit;
 using MimeKit.Utils;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -17,6 +18,7 @@ internal static class WireBodyStructure
     private const string QuotedSpecials = " \t()<>@,;:\\\"/[]?=";
 
     /// <summary>Reads one body and returns the number of attachment parts in it.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static int CountAttachments(ref WireCursor cursor) => ReadBody(ref cursor, 0).Count;
 
     /// <summary>
@@ -25,6 +27,7 @@ internal static class WireBodyStructure
     /// </summary>
     private readonly record struct Tally(int Count, int AsRelatedResource);
 
+    [MethodImpl(WireJit.Hot)]
     private static Tally ReadBody(ref WireCursor cursor, int depth)
     {
         if (depth > WireLimits.MaxNesting)
@@ -37,6 +40,7 @@ internal static class WireBodyStructure
         return cursor.Peek() == (byte)'(' ? ReadMultipart(ref cursor, depth) : ReadLeaf(ref cursor, depth);
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static Tally ReadMultipart(ref WireCursor cursor, int depth)
     {
         var first = 0;
@@ -82,6 +86,7 @@ internal static class WireBodyStructure
         return new Tally(count, count); // a multipart is never an attachment itself, related or not
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static Tally ReadLeaf(ref WireCursor cursor, int depth)
     {
         var type = RequireToken(ReadToken(ref cursor), "media type");
@@ -152,6 +157,7 @@ internal static class WireBodyStructure
     }
 
     /// <summary>Disposition (unless already read), language, location, then any further extension values up to the ')'.</summary>
+    [MethodImpl(WireJit.Hot)]
     private static void ReadExtensions(ref WireCursor cursor, int depth, bool allowLocationBeforeList, bool dispositionRead = false)
     {
         if (!dispositionRead && cursor.Peek() != (byte)')')
@@ -185,6 +191,7 @@ internal static class WireBodyStructure
         }
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static void ReadLanguage(ref WireCursor cursor)
     {
         if (cursor.TryNil())
@@ -211,6 +218,7 @@ internal static class WireBodyStructure
         }
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static ContentDisposition? ReadDisposition(ref WireCursor cursor)
     {
         if (cursor.TryNil())
@@ -249,6 +257,7 @@ internal static class WireBodyStructure
     /// Reads <c>(key value ...)</c>. With <paramref name="onlyWithName"/>, a list without a key starting with
     /// <c>name</c> is only checked and gives null (<see cref="HasName"/> cannot find a name in it).
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     private static List<KeyValuePair<string, string>>? ReadParameters(ref WireCursor cursor, bool onlyWithName)
     {
         if (onlyWithName)
@@ -283,6 +292,7 @@ internal static class WireBodyStructure
     }
 
     /// <summary>Passes over a parameter list by the same grammar; true when one of its keys starts with <c>name</c>.</summary>
+    [MethodImpl(WireJit.Hot)]
     private static bool SkipParameters(ref WireCursor cursor)
     {
         cursor.Expect((byte)'(');
@@ -315,6 +325,7 @@ internal static class WireBodyStructure
     };
 
     /// <summary>A type or subtype string: a known one without allocating, else decoded as MailKit decodes it.</summary>
+    [MethodImpl(WireJit.Hot)]
     private static string ReadToken(ref WireCursor cursor)
     {
         var (buffer, offset, length) = cursor.ReadStringBytes();
@@ -331,6 +342,7 @@ internal static class WireBodyStructure
     }
 
     /// <summary>Whether MimeKit finds a <c>Content-Type</c> name, as MailKit would build the type.</summary>
+    [MethodImpl(WireJit.Hot)]
     private static bool HasName(string type, string subtype, List<KeyValuePair<string, string>>? parameters)
     {
         // Without a parameter whose name starts with "name" (name, name*, name*0*, ...) MimeKit cannot find a Name:
@@ -346,6 +358,7 @@ internal static class WireBodyStructure
         return ContentType.TryParse(text.ToString(), out var contentType) && !string.IsNullOrEmpty(contentType.Name);
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static bool HasNameParameter(List<KeyValuePair<string, string>> parameters)
     {
         foreach (var parameter in parameters)
@@ -359,6 +372,7 @@ internal static class WireBodyStructure
         return false;
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static void AppendParameters(StringBuilder text, List<KeyValuePair<string, string>>? parameters)
     {
         if (parameters is null)
@@ -380,6 +394,7 @@ internal static class WireBodyStructure
         }
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static bool NeedsQuoting(string value)
     {
         foreach (var c in value)
@@ -397,6 +412,7 @@ internal static class WireBodyStructure
     /// Only plain MIME tokens: with anything else MimeKit's parse of the type could differ from the bytes, and
     /// the part is left to MailKit.
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     private static string RequireToken(string value, string what)
     {
         if (value.Length == 0)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ImapRx.Wire;
 
 /// <summary>A run of bytes inside a response buffer: a string token before it is decoded.</summary>
@@ -19,9 +21,11 @@ internal readonly struct WireBytes
     internal byte this[int index] => Buffer[Offset + index];
 
     /// <summary>The text as MailKit decodes a string token (<see cref="WireText.Decode"/>).</summary>
+    [MethodImpl(WireJit.Hot)]
     internal string Text() => WireText.Decode(Buffer, Offset, Length);
 
     /// <summary>True when the bytes are exactly <paramref name="ascii"/> (case-sensitive).</summary>
+    [MethodImpl(WireJit.Hot)]
     internal bool Is(string ascii)
     {
         if (ascii.Length != Length)

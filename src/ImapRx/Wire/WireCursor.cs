@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -27,10 +28,13 @@ internal struct WireCursor
 
     internal bool AtEnd => Position >= End;
 
+    [MethodImpl(WireJit.Hot)]
     internal byte Peek() => Position < End ? _buffer[Position] : (byte)0;
 
+    [MethodImpl(WireJit.Hot)]
     internal static WireRejectedException Reject(string reason) => new(reason);
 
+    [MethodImpl(WireJit.Hot)]
     internal void Expect(byte value)
     {
         if (Position >= End || _buffer[Position] != value)
@@ -41,6 +45,7 @@ internal struct WireCursor
         Position++;
     }
 
+    [MethodImpl(WireJit.Hot)]
     internal bool TryTake(byte value)
     {
         if (Position < End && _buffer[Position] == value)
@@ -53,6 +58,7 @@ internal struct WireCursor
     }
 
     /// <summary>MailKit skips any run of spaces between tokens; so does this.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal void SkipSpaces()
     {
         while (Position < End && _buffer[Position] == (byte)' ')
@@ -62,6 +68,7 @@ internal struct WireCursor
     }
 
     /// <summary>Reads an atom (letters, digits and the few punctuation marks atoms may hold) and returns its bounds.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal (int Start, int Length) ReadAtom()
     {
         var start = Position;
@@ -78,6 +85,7 @@ internal struct WireCursor
         return (start, Position - start);
     }
 
+    [MethodImpl(WireJit.Hot)]
     internal bool AtomEquals((int Start, int Length) atom, string upperAscii)
     {
         if (atom.Length != upperAscii.Length)
@@ -102,9 +110,11 @@ internal struct WireCursor
         return true;
     }
 
+    [MethodImpl(WireJit.Hot)]
     internal string AtomText((int Start, int Length) atom) => WireText.Decode(_buffer, atom.Start, atom.Length);
 
     /// <summary>True and consumed when the next token is NIL (any case), followed by a delimiter.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal bool TryNil()
     {
         if (End - Position >= 3 &&
@@ -121,6 +131,7 @@ internal struct WireCursor
     }
 
     /// <summary>A non-negative number that fits in 32 bits.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal uint ReadNumber()
     {
         var value = ReadNumber64();
@@ -133,6 +144,7 @@ internal struct WireCursor
     }
 
     /// <summary>A number token (digits only, then a delimiter) that fits in 64 bits.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal ulong ReadNumber64()
     {
         var start = Position;
@@ -158,6 +170,7 @@ internal struct WireCursor
     }
 
     /// <summary>A quoted string or a literal; NIL gives null. An unquoted atom is rejected.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal string? ReadNString()
         => TryNil() ? null : ReadString();
 
@@ -165,6 +178,7 @@ internal struct WireCursor
     /// A quoted string or a literal as bytes that stay valid until the response is let go (a string with escapes is
     /// copied out of the scratch buffer, which the next read reuses); false for NIL.
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     internal bool TryReadNStringView(out WireBytes value)
     {
         if (TryNil())
@@ -187,6 +201,7 @@ internal struct WireCursor
     }
 
     /// <summary>Passes over a quoted string, a literal or NIL without making a string of it.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal void SkipNString()
     {
         if (!TryNil())
@@ -196,6 +211,7 @@ internal struct WireCursor
     }
 
     /// <summary>A quoted string or a literal, decoded as MailKit decodes it.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal string ReadString()
     {
         var (buffer, offset, length) = ReadStringBytes();
@@ -203,6 +219,7 @@ internal struct WireCursor
     }
 
     /// <summary>A quoted string or a literal as bytes: a view into the response (or, for a quoted string with escapes, into a scratch buffer).</summary>
+    [MethodImpl(WireJit.Hot)]
     internal (byte[] Buffer, int Offset, int Length) ReadStringBytes()
     {
         if (Position >= End)
@@ -225,6 +242,7 @@ internal struct WireCursor
     }
 
     /// <summary>Skips one value of any kind (nested lists included), as MailKit skips body extensions.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal void SkipValue(int depth)
     {
         if (depth > WireLimits.MaxNesting)
@@ -260,6 +278,7 @@ internal struct WireCursor
         }
     }
 
+    [MethodImpl(WireJit.Hot)]
     private (byte[] Buffer, int Offset, int Length) ReadQuoted()
     {
         Position++; // the opening quote
@@ -334,6 +353,7 @@ internal struct WireCursor
         return (_scratch, 0, length);
     }
 
+    [MethodImpl(WireJit.Hot)]
     private (byte[] Buffer, int Offset, int Length) ReadLiteral()
     {
         TryTake((byte)'~');
@@ -367,6 +387,7 @@ internal struct WireCursor
     }
 
     /// <summary>Bytes MailKit reads as part of an atom: printable ASCII except the atom specials and brackets.</summary>
+    [MethodImpl(WireJit.Hot)]
     private static bool IsAtomByte(byte b)
         => b > 0x20 && b < 0x7f && b != (byte)'(' && b != (byte)')' && b != (byte)'{' && b != (byte)'"' &&
            b != (byte)'\\' && b != (byte)'%' && b != (byte)'*' && b != (byte)'[' && b != (byte)']';

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using MimeKit;
 using MimeKit.Utils;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -31,6 +32,7 @@ internal sealed class WireEnvelope
     /// Plain ASCII text, addresses and message ids (the common case) are made straight from the bytes; anything else
     /// goes through the MimeKit calls MailKit makes, so both give the same strings.
     /// </remarks>
+    [MethodImpl(WireJit.Hot)]
     internal static WireEnvelope Parse(ref WireCursor cursor)
     {
         var envelope = new WireEnvelope();
@@ -82,6 +84,7 @@ internal sealed class WireEnvelope
     }
 
     /// <summary>A date as MailKit reads it (<c>DateUtils.TryParse</c> of the string); plain ASCII straight from the bytes.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static bool TryParseDate(in WireBytes date, out DateTimeOffset parsed)
         => WireText.IsPlainText(date)
             ? DateUtils.TryParse(date.Buffer, date.Offset, date.Length, out parsed)
@@ -91,6 +94,7 @@ internal sealed class WireEnvelope
     /// <c>&lt;local@domain&gt;</c> with plain parts (<see cref="WireText.IsPlainAddressPart"/>) is
     /// <c>local@domain</c>, what <c>MimeUtils.ParseMessageId</c> gives; null for anything else.
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     internal static string? PlainMessageId(in WireBytes id)
     {
         if (id.Length < 5 || id[0] != (byte)'<' || id[id.Length - 1] != (byte)'>')
@@ -125,6 +129,7 @@ internal sealed class WireEnvelope
     }
 
     /// <summary>What MailKit keeps for a Message-ID: MimeKit's parse, or the text itself when it does not parse.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static string ParseMessageId(string messageId)
     {
         try
@@ -147,6 +152,7 @@ internal sealed class WireEnvelope
     /// <param name="cursor">At the list or NIL.</param>
     /// <param name="firstName">The first mailbox's display name.</param>
     /// <param name="keep">False: the list is read by the same rules (and rejected for the same reasons), no address is made.</param>
+    [MethodImpl(WireJit.Hot)]
     private static IReadOnlyList<string> ReadAddressList(ref WireCursor cursor, out string? firstName, bool keep = true)
     {
         firstName = null;
@@ -231,6 +237,7 @@ internal sealed class WireEnvelope
     /// A mailbox with plain address parts, made straight from the bytes (the display name decoded as MailKit does): what
     /// <see cref="TryMailbox"/> gives for it, without MimeKit. False when it is not that simple.
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     internal static bool TryPlainMailbox(WireBytes? name, WireBytes? mailbox, WireBytes? domain, out string address, out string? displayName)
     {
         address = string.Empty;
@@ -259,6 +266,7 @@ internal sealed class WireEnvelope
     /// A mailbox as MailKit builds it: the name through <c>Rfc2047.DecodePhrase</c>, Dovecot's stand-ins for a
     /// missing domain dropped, a <c>MailboxAddress</c> made; false when MimeKit cannot build it (MailKit drops it).
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     internal static bool TryMailbox(string? name, string? mailbox, string? domain, out string address, out string? displayName)
     {
         try

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -24,9 +25,11 @@ internal sealed class WireFetchBatch
     /// <summary>Untagged EXPUNGE or VANISHED seen meanwhile: the folder changed under the fetch.</summary>
     internal bool SawExpunge { get; private set; }
 
+    [MethodImpl(WireJit.Hot)]
     internal void Reject(string reason) => RejectedBecause ??= reason;
 
     /// <summary>Handles one untagged response (a line starting with <c>* </c>).</summary>
+    [MethodImpl(WireJit.Hot)]
     internal void Add(in WireResponse response)
     {
         if (RejectedBecause is not null)
@@ -81,6 +84,7 @@ internal sealed class WireFetchBatch
         }
     }
 
+    [MethodImpl(WireJit.Hot)]
     private void Expunge(uint sequenceNumber)
     {
         if (sequenceNumber == 0)
@@ -116,6 +120,7 @@ internal sealed class WireFetchBatch
     }
 
     /// <summary>The word that says what an untagged response is: <c>* 5 EXISTS</c> gives EXISTS, <c>* OK [...]</c> gives OK.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static string UntaggedKind(in WireResponse response, out uint number)
     {
         var cursor = response.Cursor();

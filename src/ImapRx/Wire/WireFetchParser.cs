@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using MailKit;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -13,6 +14,7 @@ namespace ImapRx.Wire;
 internal static class WireFetchParser
 {
     /// <summary>If <paramref name="response"/> is <c>* n FETCH</c>, returns the cursor positioned at its list and the sequence number.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static bool IsFetch(in WireResponse response, out WireCursor cursor, out uint sequenceNumber)
     {
         cursor = response.Cursor();
@@ -38,6 +40,7 @@ internal static class WireFetchParser
     }
 
     /// <summary>Parses the item list of a FETCH response; the cursor is just after the word FETCH.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static WireSummary Parse(ref WireCursor cursor, uint sequenceNumber, bool keepRawMessage = false)
     {
         var summary = new WireSummary { SequenceNumber = sequenceNumber };
@@ -120,6 +123,7 @@ internal static class WireFetchParser
         return summary;
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static MessageFlags ReadFlags(ref WireCursor cursor, WireSummary summary)
     {
         cursor.Expect((byte)'(');
@@ -182,6 +186,7 @@ internal static class WireFetchParser
         }
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static void AddKeyword(WireSummary summary, string keyword)
     {
         if (!summary.KeywordsOrNone.Contains(keyword))

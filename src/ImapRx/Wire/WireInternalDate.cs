@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -11,9 +12,11 @@ internal static class WireInternalDate
 {
     private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
+    [MethodImpl(WireJit.Hot)]
     internal static DateTimeOffset Parse(string text) => Parse(text.AsSpan());
 
     /// <summary>The same from the response's bytes: printable ASCII is its own text, anything else is decoded first.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static DateTimeOffset Parse(in WireBytes bytes)
     {
         if (!WireText.IsPlainText(bytes) || bytes.Length > 64)
@@ -30,6 +33,7 @@ internal static class WireInternalDate
         return Parse(chars);
     }
 
+    [MethodImpl(WireJit.Hot)]
     internal static DateTimeOffset Parse(ReadOnlySpan<char> text)
     {
         var i = 0;
@@ -99,6 +103,7 @@ internal static class WireInternalDate
         }
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static bool Digits(ReadOnlySpan<char> text, ref int i, out int value)
     {
         var start = i;
@@ -118,16 +123,19 @@ internal static class WireInternalDate
         return i > start;
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static bool Number(ReadOnlySpan<char> text, ref int i, char delimiter, out int value)
         => i < text.Length && Digits(text, ref i, out value) && i < text.Length && text[i] == delimiter
            || Fail(out value);
 
+    [MethodImpl(WireJit.Hot)]
     private static bool Fail(out int value)
     {
         value = 0;
         return false;
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static bool Month(ReadOnlySpan<char> text, ref int i, out int month)
     {
         month = 0;
@@ -149,6 +157,7 @@ internal static class WireInternalDate
         return false;
     }
 
+    [MethodImpl(WireJit.Hot)]
     private static bool Zone(ReadOnlySpan<char> text, ref int i, out TimeSpan zone)
     {
         zone = TimeSpan.Zero;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using ImapRx.Model;
 using MailKit;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -11,6 +12,7 @@ namespace ImapRx.Wire;
 /// </summary>
 internal static class WireMessageMapper
 {
+    [MethodImpl(WireJit.Hot)]
     internal static MailMessageInfo ToInfo(WireSummary summary, string folder, MailFolderType folderType, uint uidValidity, bool expectModSeq)
     {
         if (summary.Uid == 0 || summary.Flags is null || !summary.HasInternalDate || summary.Size is null ||

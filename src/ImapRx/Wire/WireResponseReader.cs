@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -55,6 +56,7 @@ internal sealed class WireResponseReader
     }
 
     /// <summary>Finds the end of the response starting at <see cref="_start"/>; <see cref="_scan"/> keeps the progress between reads.</summary>
+    [MethodImpl(WireJit.Hot)]
     private bool TryFrame(out int length)
     {
         while (_scan < _end)
@@ -103,6 +105,7 @@ internal sealed class WireResponseReader
     }
 
     /// <summary>The n of a <c>{n}</c> / <c>{n+}</c> ending at <paramref name="carriageReturn"/>, or -1 when the line has none.</summary>
+    [MethodImpl(WireJit.Hot)]
     private long LiteralLengthBefore(int carriageReturn)
     {
         var i = carriageReturn - 1;
@@ -154,6 +157,7 @@ internal sealed class WireResponseReader
     }
 
     /// <summary>Makes room for <paramref name="bytes"/> from <see cref="_start"/>: moves the pending bytes to the front, then grows.</summary>
+    [MethodImpl(WireJit.Hot)]
     private void EnsureRoom(int bytes)
     {
         if (bytes > MaxResponseBytes + 2)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace ImapRx.Wire;
 
@@ -11,6 +12,7 @@ internal static class WireText
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
     private static readonly Encoding Latin1 = Encoding.GetEncoding(28591);
 
+    [MethodImpl(WireJit.Hot)]
     internal static string Decode(byte[] buffer, int offset, int count)
     {
         if (count == 0)
@@ -44,6 +46,7 @@ internal static class WireText
     }
 
     /// <summary>The bytes MailKit hands MimeKit's RFC 2047 decoder: the string's UTF-8 form.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static byte[] Utf8Bytes(string value) => Encoding.UTF8.GetBytes(value);
 
     /// <summary>
@@ -51,6 +54,7 @@ internal static class WireText
     /// give such a subject or display name back unchanged, and the string is made straight from the bytes.
     /// <c>WireFastPathTests</c> hold this to MimeKit on generated text.
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     internal static bool IsPlainText(in WireBytes text)
     {
         var buffer = text.Buffer;
@@ -72,6 +76,7 @@ internal static class WireText
     /// <c>+</c>, not empty, no dot first, last or twice in a row; a domain also has no upper case and no
     /// <c>xn--</c> label (MimeKit maps international domains). <c>WireFastPathTests</c> hold this to MimeKit.
     /// </summary>
+    [MethodImpl(WireJit.Hot)]
     internal static bool IsPlainAddressPart(in WireBytes part, bool isDomain)
     {
         if (part.Length == 0 || part[0] == (byte)'.' || part[part.Length - 1] == (byte)'.')
@@ -103,6 +108,7 @@ internal static class WireText
     }
 
     /// <summary>True when every byte is ASCII: the string MailKit decodes from them has exactly these bytes as UTF-8.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static bool IsAscii(in WireBytes text)
     {
         var end = text.Offset + text.Length;
@@ -118,6 +124,7 @@ internal static class WireText
     }
 
     /// <summary>A subject as MailKit decodes it: <c>Rfc2047.DecodeText</c> of the string's UTF-8 bytes.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static string DecodeSubject(in WireBytes text)
     {
         if (IsPlainText(text))
@@ -132,6 +139,7 @@ internal static class WireText
     }
 
     /// <summary>A display name as MailKit decodes it: <c>Rfc2047.DecodePhrase</c> of the string's UTF-8 bytes.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static string DecodeName(in WireBytes text)
     {
         if (IsPlainText(text))
@@ -145,10 +153,12 @@ internal static class WireText
     }
 
     /// <summary>The ASCII text of bytes already known to be printable ASCII.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static string Ascii(in WireBytes text)
         => text.Length == 0 ? string.Empty : Encoding.ASCII.GetString(text.Buffer, text.Offset, text.Length);
 
     /// <summary><c>local@domain</c> (or just <paramref name="local"/> without a domain) in one string.</summary>
+    [MethodImpl(WireJit.Hot)]
     internal static string JoinAddress(in WireBytes local, in WireBytes? domain)
     {
         if (domain is not { } d)
@@ -181,6 +191,7 @@ internal static class WireText
     }
 
 #if NET
+    [MethodImpl(WireJit.Hot)]
     private static void Widen(in WireBytes ascii, System.Span<char> chars)
     {
         for (var i = 0; i < ascii.Length; i++)
