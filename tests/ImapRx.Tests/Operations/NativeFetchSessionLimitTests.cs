@@ -10,9 +10,8 @@ namespace ImapRx.Tests.Operations;
 
 /// <summary>
 /// The native reader's bulk session and the pooled MailKit connections never add up to more sessions than
-/// MaxConnections, as the server itself counts them (Dovecot's anvil, <c>doveadm who</c>) and as the sockets
-/// reaching it show (the proxy's live connections): through a fetch with a batch the reader rejects (fetched
-/// again through MailKit) and a cut mid-FETCH (resumed).
+/// MaxConnections, as the server itself counts them (Dovecot's anvil, <c>doveadm who</c>): through a fetch with a
+/// batch the reader rejects (fetched again through MailKit) and a cut mid-FETCH (resumed).
 /// </summary>
 [Collection(DovecotCollection.Name)]
 public sealed class NativeFetchSessionLimitTests(DovecotFixture fixture)
@@ -38,19 +37,18 @@ public sealed class NativeFetchSessionLimitTests(DovecotFixture fixture)
         var reject = proxy.Rewrite(Direction.ClientToServer, "W8 UID FETCH", "W8 UID FETCX");
         var cut = proxy.CutOnPattern(Direction.ServerToClient, "* 260 FETCH");
         using var sampling = new CancellationTokenSource();
-        var sampler = SampleAsync(fixture.Server, proxy, user, sampling.Token);
+        var sampler = SampleAsync(fixture.Server, user, sampling.Token);
 
         var uids = await client.Messages(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, BatchSize = 50 })
             .Select(m => m.Uid).ToList().ToTask().WaitAsync(Patience);
         await sampling.CancelAsync();
-        var (serverMax, socketMax, samples) = await sampler;
+        var (serverMax, samples) = await sampler;
 
         Assert.Equal(Enumerable.Range(1, 400).Select(i => (uint)i), uids);
         Assert.True(reject.RewrittenCount >= 1, "no batch was rejected");
         Assert.Equal(1, cut.FiredCount);
         Assert.True(samples >= 3, $"only {samples} samples of the server's count");
         Assert.True(serverMax <= maxConnections, $"Dovecot counted {serverMax} sessions at once with MaxConnections = {maxConnections}");
-        Assert.True(socketMax <= maxConnections, $"{socketMax} connections reached the server at once with MaxConnections = {maxConnections}");
     }
 
     [DovecotFact]
@@ -66,33 +64,27 @@ public sealed class NativeFetchSessionLimitTests(DovecotFixture fixture)
         var reject = proxy.Rewrite(Direction.ClientToServer, "W7 UID FETCH", "W7 UID FETCX");
         var hold = proxy.HoldOnPattern(Direction.ClientToServer, "W8 LOGOUT", TimeSpan.FromSeconds(4));
         using var sampling = new CancellationTokenSource();
-        var sampler = SampleAsync(fixture.Server, proxy, user, sampling.Token);
+        var sampler = SampleAsync(fixture.Server, user, sampling.Token);
 
         var batches = await client.MessageBatches(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, BatchSize = 50 })
             .Select(b => b.Select(m => m.Uid).ToList()).ToList().ToTask().WaitAsync(Patience);
         await sampling.CancelAsync();
-        var (serverMax, socketMax, samples) = await sampler;
+        var (serverMax, samples) = await sampler;
 
         Assert.Equal(Enumerable.Range(1, 120).Select(i => (uint)i), batches.SelectMany(b => b));
         Assert.Equal(1, reject.RewrittenCount);
         Assert.Equal(1, hold.FiredCount);
         Assert.True(samples >= 3, $"only {samples} samples of the server's count");
         Assert.True(serverMax <= 1, $"Dovecot counted {serverMax} sessions at once with MaxConnections = 1");
-        Assert.True(socketMax <= 1, $"{socketMax} connections reached the server at once with MaxConnections = 1");
     }
 
-    /// <summary>Until cancelled: the most sessions Dovecot counted for the user, the most live proxied sockets.</summary>
-    internal static async Task<(int Server, int Sockets, int Samples)> SampleAsync(DovecotServer dovecot, FaultProxy proxy, SandboxUser user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Until cancelled: the most sessions Dovecot counted for the user at once, and how many times it was asked.
+    /// (Not the proxy's count of live connections: it drops a connection only after both of its pumps ended, later
+    /// than the server did, so it is not the server's count.)
+    /// </summary>
+    internal static async Task<(int Server, int Samples)> SampleAsync(DovecotServer dovecot, SandboxUser user, CancellationToken cancellationToken)
     {
-        var sockets = 0;
-        var socketSampler = Task.Run(async () =>
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                sockets = Math.Max(sockets, proxy.ActiveConnections);
-                await Task.Delay(1, CancellationToken.None);
-            }
-        });
         var server = 0;
         var samples = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -101,8 +93,7 @@ public sealed class NativeFetchSessionLimitTests(DovecotFixture fixture)
             samples++;
         }
 
-        await socketSampler;
-        return (server, sockets, samples);
+        return (server, samples);
     }
 
     internal static ImapAccountOptions ThroughProxy(FaultProxy proxy, SandboxUser user, int maxConnections)
