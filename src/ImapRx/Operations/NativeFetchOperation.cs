@@ -103,7 +103,9 @@ internal sealed class NativeFetchOperation
         }
         catch
         {
-            bulk.Abort();
+            // Awaited: the slot goes back only once the server has closed the session, or a retry could log in
+            // while the server still counts this one.
+            await bulk.AbortAsync().ConfigureAwait(false);
             throw;
         }
         finally
@@ -314,18 +316,30 @@ internal sealed class NativeFetchOperation
             }
             catch
             {
-                Abort();
+                await AbortAsync().ConfigureAwait(false);
                 throw;
             }
         }
 
-        /// <summary>After an error: close the socket at once, no LOGOUT (the stream may be mid-response).</summary>
-        internal void Abort()
+        /// <summary>
+        /// After an error: no LOGOUT (the stream may be mid-response); the socket is half-closed and the server's
+        /// end awaited (bounded) before the slot is given back.
+        /// </summary>
+        internal async Task AbortAsync()
         {
-            _session?.Abort();
+            var session = _session;
+            var slot = _slot;
             _session = null;
-            _ = _slot?.DisposeAsync();
             _slot = null;
+            if (session is not null)
+            {
+                await session.AbortAsync().ConfigureAwait(false);
+            }
+
+            if (slot is not null)
+            {
+                await slot.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         internal async Task CloseAsync()

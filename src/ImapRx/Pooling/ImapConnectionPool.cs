@@ -183,6 +183,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         private readonly List<ImapConnection> _idle = new();
         private readonly object _gate = new();
         private readonly Dictionary<ImapConnection, IDisposable> _evictions = new();
+        private readonly HashSet<Task> _closing = new();
         private readonly Polly.ResiliencePipeline _connectPipeline;
         private readonly Resilience.RetryPolicy _retry;
         private readonly KeyValuePair<string, object?> _serverAddress;
@@ -249,8 +250,13 @@ public sealed class ImapConnectionPool : IAsyncDisposable
 
             try
             {
-                var connection = await TakeIdleAsync(cancellationToken).ConfigureAwait(false)
-                                 ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+                var connection = await TakeIdleAsync(cancellationToken).ConfigureAwait(false);
+                if (connection is null)
+                {
+                    await ClosedAsync().ConfigureAwait(false);
+                    connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 Interlocked.Increment(ref _inUse);
                 _owner.Metrics.InUse.Add(1, _serverAddress, _serverPort);
                 return new ImapLease(connection, isIdleLease, ReleaseAsync);
@@ -280,9 +286,19 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 }
             }
 
-            if (surplus is not null)
+            try
             {
-                await CloseAsync(surplus).ConfigureAwait(false);
+                if (surplus is not null)
+                {
+                    await CloseAsync(surplus).ConfigureAwait(false);
+                }
+
+                await ClosedAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
             }
 
             Interlocked.Increment(ref _open);
@@ -493,7 +509,43 @@ public sealed class ImapConnectionPool : IAsyncDisposable
         {
             Interlocked.Decrement(ref _open);
             _owner.Metrics.OpenConnections.Add(-1, _serverAddress, _serverPort);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            var closing = connection.DisposeAsync().AsTask();
+            lock (_gate)
+            {
+                _closing.Add(closing);
+            }
+
+            try
+            {
+                await closing.ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _closing.Remove(closing);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Waits for the connections still logging out (an eviction runs in the background): a new session is
+        /// opened only after them, so the server never counts an old one and its replacement at once.
+        /// </summary>
+        private async ValueTask ClosedAsync()
+        {
+            Task[] closing;
+            lock (_gate)
+            {
+                if (_closing.Count == 0)
+                {
+                    return;
+                }
+
+                closing = _closing.ToArray();
+            }
+
+            await Task.WhenAll(closing).ConfigureAwait(false);
         }
     }
 }

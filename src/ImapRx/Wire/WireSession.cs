@@ -24,17 +24,19 @@ internal sealed class WireSession : IAsyncDisposable
     private static readonly string[] PreferredMechanisms = { "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN" };
 
     private readonly ImapAccountOptions _account;
-    private readonly TcpClient _tcp;
+    private readonly Socket _socket;
+    private readonly NetworkStream _network;
     private Stream _stream;
     private WireResponseReader _reader;
     private HashSet<string> _capabilities = new(StringComparer.OrdinalIgnoreCase);
     private int _tag;
     private int _disposed;
 
-    private WireSession(ImapAccountOptions account, TcpClient tcp, Stream stream)
+    private WireSession(ImapAccountOptions account, Socket socket, NetworkStream network, Stream stream)
     {
         _account = account;
-        _tcp = tcp;
+        _socket = socket;
+        _network = network;
         _stream = stream;
         _reader = new WireResponseReader(stream);
     }
@@ -48,22 +50,24 @@ internal sealed class WireSession : IAsyncDisposable
     /// <summary>Connects, secures and authenticates. On failure everything opened is closed again.</summary>
     internal static async Task<WireSession> OpenAsync(ImapAccountOptions account, CancellationToken cancellationToken)
     {
-        var tcp = new TcpClient { NoDelay = true };
+        Socket? socket = null;
         WireSession? session = null;
         try
         {
             using (Deadline(account, cancellationToken, out var token))
-            using (token.Register(static state => ((TcpClient)state!).Dispose(), tcp))
             {
-                await tcp.ConnectAsync(account.Host, account.Port).ConfigureAwait(false);
-                token.ThrowIfCancellationRequested();
-                Stream stream = tcp.GetStream();
+                // The pool's own connect: TCP keepalive on (60 s idle, 10 s apart, 3 probes), as on every pooled socket.
+                socket = await Pooling.KeepAliveSocket.ConnectAsync(account.Host, account.Port, account.Timeout, cancellationToken).ConfigureAwait(false);
+                socket.NoDelay = true;
+                using var registration = token.Register(static state => ((Socket)state!).Dispose(), socket);
+                var network = new NetworkStream(socket, ownsSocket: true);
+                Stream stream = network;
                 if (account.Encryption == ImapEncryption.Tls)
                 {
                     stream = await SecureAsync(stream, account).ConfigureAwait(false);
                 }
 
-                session = new WireSession(account, tcp, stream);
+                session = new WireSession(account, socket, network, stream);
                 await session.HandshakeAsync(token).ConfigureAwait(false);
             }
 
@@ -71,12 +75,12 @@ internal sealed class WireSession : IAsyncDisposable
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            await DisposeQuietlyAsync(session, tcp).ConfigureAwait(false);
+            await DisposeQuietlyAsync(session, socket).ConfigureAwait(false);
             throw new OperationCanceledException(cancellationToken);
         }
         catch
         {
-            await DisposeQuietlyAsync(session, tcp).ConfigureAwait(false);
+            await DisposeQuietlyAsync(session, socket).ConfigureAwait(false);
             throw;
         }
     }
@@ -123,7 +127,11 @@ internal sealed class WireSession : IAsyncDisposable
         return batch;
     }
 
-    /// <summary>LOGOUT (briefly waited for), then close.</summary>
+    /// <summary>
+    /// LOGOUT, then waits for the server to close its end before closing ours: only then has the server ended the
+    /// session, so the pool slot this session holds may go to the next one without the server ever counting both.
+    /// Both waits together are bounded by the account's Timeout; after it the socket is closed anyway.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -131,36 +139,76 @@ internal sealed class WireSession : IAsyncDisposable
             return;
         }
 
+        using var deadline = new CancellationTokenSource(_account.Timeout);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await RunAsync("LOGOUT", static _ => { }, timeout.Token, throwOnNo: false).ConfigureAwait(false);
+            await RunAsync("LOGOUT", static _ => { }, deadline.Token, throwOnNo: false).ConfigureAwait(false);
+            await WaitForServerCloseAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (Exception)
         {
-            // Closing anyway; a LOGOUT that did not complete changes nothing on the server.
+            // Closing anyway: the server ends the session when it sees our end close.
         }
 
         _stream.Dispose();
-        _tcp.Dispose();
+        _socket.Dispose();
     }
 
-    /// <summary>Closes without LOGOUT (after an error: the stream may be mid-response).</summary>
+    /// <summary>
+    /// After an error: no LOGOUT (the stream may be mid-response). Half-closes and waits (bounded by the account's
+    /// Timeout) for the server to close its end, which it does once it has read ours, then closes the socket. A
+    /// socket already closed or reset is closed at once.
+    /// </summary>
+    internal async ValueTask AbortAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            using var deadline = new CancellationTokenSource(_account.Timeout);
+            using var registration = deadline.Token.Register(static state => ((WireSession)state!).Abort(), this);
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+                var sink = new byte[8192];
+                while (await _network.ReadAsync(sink, 0, sink.Length, deadline.Token).ConfigureAwait(false) > 0)
+                {
+                    // Whatever the server still had in flight; its end of the stream is what we wait for.
+                }
+            }
+            catch (Exception)
+            {
+                // Reset, already closed, or the deadline: the server's end is gone or will be.
+            }
+        }
+
+        Abort();
+    }
+
+    /// <summary>Closes without LOGOUT, at once (cancellation, or a read that must end now).</summary>
     internal void Abort()
     {
         Interlocked.Exchange(ref _disposed, 1);
         _stream.Dispose();
-        _tcp.Dispose();
+        _socket.Dispose();
     }
 
-    private static async ValueTask DisposeQuietlyAsync(WireSession? session, TcpClient tcp)
+    /// <summary>Reads until the server closes the connection (after its LOGOUT answer), discarding what comes.</summary>
+    private async Task WaitForServerCloseAsync(CancellationToken cancellationToken)
+    {
+        var sink = new byte[256];
+        using var registration = cancellationToken.Register(static state => ((WireSession)state!).Abort(), this);
+        while (await _stream.ReadAsync(sink, 0, sink.Length, cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(WireSession? session, Socket? socket)
     {
         if (session is not null)
         {
             session.Abort();
         }
 
-        tcp.Dispose();
+        socket?.Dispose();
         await Task.CompletedTask.ConfigureAwait(false);
     }
 

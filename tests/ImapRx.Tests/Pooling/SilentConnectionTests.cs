@@ -69,9 +69,25 @@ public sealed class SilentConnectionTests(DovecotFixture fixture)
 
         await using var lease = await pool.LeaseAsync(ThroughProxy(proxy, user.Name, user.Password));
 
-        // Our side of the connection is the socket whose remote port is the proxy's. Its timer field is
+        AssertKeepaliveDueWithin60Seconds(proxy);
+    }
+
+    [DovecotFact]
+    public async Task OpenAsync_NativeReadersBulkSession_HasTcpKeepaliveDueWithin60Seconds()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+
+        await using var session = await ImapRx.Wire.WireSession.OpenAsync(ThroughProxy(proxy, user.Name, user.Password), CancellationToken.None);
+
+        AssertKeepaliveDueWithin60Seconds(proxy);
+    }
+
+    private static void AssertKeepaliveDueWithin60Seconds(FaultProxy proxy)
+    {
+        // Our side of the connection (IPv4, or IPv6 for a dual-mode socket) is the one whose remote port is the proxy's. Its timer field is
         // "02:<when>": the keepalive timer, due in <when> clock ticks (USER_HZ, 100 per second).
-        var ours = File.ReadLines("/proc/net/tcp").Skip(1)
+        var ours = new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(table => File.ReadLines(table).Skip(1))
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f[3] == "01" && int.Parse(f[2].AsSpan(f[2].IndexOf(':') + 1), System.Globalization.NumberStyles.HexNumber) == proxy.Port)
             .ToList();

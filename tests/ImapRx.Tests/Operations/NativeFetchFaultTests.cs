@@ -1,0 +1,85 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using ImapRx.Fetching;
+using ImapRx.Sandbox.Faults;
+using ImapRx.Sandbox.Server;
+using ImapRx.Tests.Server;
+
+namespace ImapRx.Tests.Operations;
+
+/// <summary>The native reader under network faults, through the fault proxy in front of the real Dovecot.</summary>
+[Collection(DovecotCollection.Name)]
+public sealed class NativeFetchFaultTests(DovecotFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private static readonly FetchOptions Native = new() { UseNativeReader = true, BatchSize = 50 };
+
+    [DovecotFact]
+    public async Task MessageBatches_CutMidUidFetch_ResumesAfterTheLastUidDeliveredEachMessageOnceInOrder()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(43).Generate(140));
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+        await using var client = new ImapRxClient(NativeFetchSessionLimitTests.ThroughProxy(proxy, user, maxConnections: 2));
+        var cut = proxy.CutOnPattern(Direction.ServerToClient, "* 75 FETCH");
+
+        var batches = await client.MessageBatches(SandboxFolders.Inbox, Native)
+            .Select(b => b.Select(m => m.Uid).ToList()).ToList().ToTask().WaitAsync(Patience);
+
+        // The first batch was delivered before the cut; had the fetch started over, its UIDs would come twice.
+        Assert.Equal(1, cut.FiredCount);
+        Assert.Equal(Enumerable.Range(1, 140).Select(i => (uint)i), batches.SelectMany(b => b));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (uint)i), batches[0]);
+        Assert.Equal(0, client.Pool.GetStatistics(client.Account).LeasesInUse);
+    }
+
+    [DovecotTheory]
+    [InlineData("W1 CAPABILITY")] // before the credentials: a cut there is retried (after them it is final)
+    [InlineData("W5 EXAMINE")]
+    public async Task Messages_CutDuringTheBulkSessionsLoginOrExamine_Retried(string command)
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(44).Generate(60));
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+        await using var client = new ImapRxClient(NativeFetchSessionLimitTests.ThroughProxy(proxy, user, maxConnections: 2));
+        var cut = proxy.CutOnPattern(Direction.ClientToServer, command);
+
+        var uids = await client.Messages(SandboxFolders.Inbox, Native).Select(m => m.Uid).ToList().ToTask().WaitAsync(Patience);
+
+        Assert.Equal(1, cut.FiredCount);
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (uint)i), uids);
+        Assert.Equal(0, client.Pool.GetStatistics(client.Account).LeasesInUse);
+    }
+
+    [DovecotFact]
+    public async Task Messages_DisposedMidFetch_BulkSocketClosedAndNoBrokenConnectionPooled()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(45).Generate(120));
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+        await using var client = new ImapRxClient(NativeFetchSessionLimitTests.ThroughProxy(proxy, user, maxConnections: 1));
+
+        // The second batch's answer is held far longer than the test waits: only the dispose can end the session.
+        var hold = proxy.HoldOnPattern(Direction.ServerToClient, "* 60 FETCH", TimeSpan.FromMinutes(5));
+        var received = new List<uint>();
+        var subscription = client.Messages(SandboxFolders.Inbox, Native).Subscribe(m => { lock (received) { received.Add(m.Uid); } });
+        await hold.WhenFired.WaitAsync(Patience);
+        Assert.Equal(1, await fixture.Server.WaitForConnectionsAsync(1, user.Name, Patience)); // the bulk session alone (pool of one)
+
+        subscription.Dispose();
+
+        Assert.Equal(0, await fixture.Server.WaitForConnectionsAsync(0, user.Name, TimeSpan.FromSeconds(30)));
+        var statistics = client.Pool.GetStatistics(client.Account);
+        Assert.Equal(0, statistics.LeasesInUse);
+        Assert.Equal(0, statistics.OpenConnections);
+        lock (received)
+        {
+            Assert.Equal(Enumerable.Range(1, 50).Select(i => (uint)i), received);
+        }
+
+        proxy.ClearFaults();
+        await client.Pool.PingAsync(client.Account).WaitAsync(Patience); // whatever the pool holds answers
+        var again = await client.Messages(SandboxFolders.Inbox, Native).Select(m => m.Uid).ToList().ToTask().WaitAsync(Patience);
+        Assert.Equal(Enumerable.Range(1, 120).Select(i => (uint)i), again);
+    }
+}
