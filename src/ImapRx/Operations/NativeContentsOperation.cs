@@ -108,7 +108,7 @@ internal sealed class NativeContentsOperation
         }
         catch
         {
-            bulk.Abort();
+            await bulk.AbortAsync().ConfigureAwait(false);
             throw;
         }
         finally

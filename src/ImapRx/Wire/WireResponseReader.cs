@@ -38,21 +38,38 @@ internal sealed class WireResponseReader
     /// <summary>Reads the next complete response. The previous one's bytes may be overwritten.</summary>
     internal async ValueTask<WireResponse> ReadAsync(CancellationToken cancellationToken)
     {
-        // Let go of the previous response.
-        _start += _consumed;
-        _consumed = 0;
-        _scan = Math.Max(_scan, _start);
         while (true)
         {
-            if (TryFrame(out var length))
+            if (TryRead(out var response))
             {
-                _consumed = length + 2;
-                _scan = _start + _consumed;
-                return new WireResponse(_buffer, _start, length);
+                return response;
             }
 
             await FillAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Takes the next complete response when the buffer already holds it, without reading; false when more bytes are
+    /// needed (<see cref="FillAsync"/>). The previous response's bytes may be overwritten.
+    /// </summary>
+    [MethodImpl(WireJit.Hot)]
+    internal bool TryRead(out WireResponse response)
+    {
+        // Let go of the previous response.
+        _start += _consumed;
+        _consumed = 0;
+        _scan = Math.Max(_scan, _start);
+        if (TryFrame(out var length))
+        {
+            _consumed = length + 2;
+            _scan = _start + _consumed;
+            response = new WireResponse(_buffer, _start, length);
+            return true;
+        }
+
+        response = default;
+        return false;
     }
 
     /// <summary>Finds the end of the response starting at <see cref="_start"/>; <see cref="_scan"/> keeps the progress between reads.</summary>
@@ -140,7 +157,8 @@ internal sealed class WireResponseReader
         return value;
     }
 
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    /// <summary>Reads more bytes from the stream (at least one); the server closing the connection is an error.</summary>
+    internal async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (_end == _buffer.Length)
         {

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ImapRx.Configuration;
@@ -405,36 +406,24 @@ internal sealed class WireSession : IAsyncDisposable
         try
         {
             await WriteLineAsync(tag + " " + command, deadline.Token).ConfigureAwait(false);
+            var tagPrefix = tag + " ";
             while (true)
             {
-                var response = await _reader.ReadAsync(deadline.Token).ConfigureAwait(false);
-                deadline.CancelAfter(_account.Timeout); // the timeout is for silence, not for the whole command
-                if (response.Length > 0 && response.Buffer[response.Offset] == (byte)'*')
+                // Every response already buffered is handled in one synchronous pass; the await is per read, not per
+                // response.
+                var (status, text) = Drain(tagPrefix, command, untagged);
+                if (status is not null)
                 {
-                    if (response.StartsWith("* BYE") && command != "LOGOUT")
+                    if (status != "OK" && throwOnNo)
                     {
-                        throw new WireProtocolException("The server closed the session: " + response.ToText());
+                        throw new WireCommandException(command.Split(' ')[0], text!);
                     }
 
-                    untagged(response);
-                    continue;
+                    return status;
                 }
 
-                if (!response.StartsWith(tag + " "))
-                {
-                    // Not ours and not untagged (a continuation nobody asked for, or garbage): the handler decides;
-                    // the FETCH batch rejects it, since MailKit would fail on it.
-                    untagged(response);
-                    continue;
-                }
-
-                var status = response.StartsWith(tag + " OK") ? "OK" : response.StartsWith(tag + " NO") ? "NO" : "BAD";
-                if (status != "OK" && throwOnNo)
-                {
-                    throw new WireCommandException(command.Split(' ')[0], response.ToText());
-                }
-
-                return status;
+                await _reader.FillAsync(deadline.Token).ConfigureAwait(false);
+                deadline.CancelAfter(_account.Timeout); // the timeout is for silence, not for the whole command
             }
         }
         catch (Exception ex) when (ex is ObjectDisposedException or IOException or SocketException or OperationCanceledException && deadline.IsCancellationRequested)
@@ -448,6 +437,42 @@ internal sealed class WireSession : IAsyncDisposable
 
             throw new TimeoutException($"The server sent nothing for {_account.Timeout.TotalSeconds:0.#} s.", ex);
         }
+    }
+
+    /// <summary>
+    /// Handles the responses the reader already holds: untagged ones (and anything not tagged as ours) go to
+    /// <paramref name="untagged"/>; the tagged one ends the command with its status (and its text unless OK). A null
+    /// status means more bytes are needed.
+    /// </summary>
+    [MethodImpl(WireJit.Hot)]
+    private (string? Status, string? Text) Drain(string tagPrefix, string command, Action<WireResponse> untagged)
+    {
+        while (_reader.TryRead(out var response))
+        {
+            if (response.Length > 0 && response.Buffer[response.Offset] == (byte)'*')
+            {
+                if (response.StartsWith("* BYE") && command != "LOGOUT")
+                {
+                    throw new WireProtocolException("The server closed the session: " + response.ToText());
+                }
+
+                untagged(response);
+                continue;
+            }
+
+            if (!response.StartsWith(tagPrefix))
+            {
+                // Not ours and not untagged (a continuation nobody asked for, or garbage): the handler decides;
+                // the FETCH batch rejects it, since MailKit would fail on it.
+                untagged(response);
+                continue;
+            }
+
+            var status = response.StartsWith(tagPrefix + "OK") ? "OK" : response.StartsWith(tagPrefix + "NO") ? "NO" : "BAD";
+            return (status, status == "OK" ? null : response.ToText());
+        }
+
+        return (null, null);
     }
 
     private async Task WriteLineAsync(string line, CancellationToken cancellationToken)
