@@ -15,7 +15,7 @@ namespace ImapRx.Tests.Docs;
 /// <c>&lt;!-- run: sandbox --&gt;</c> is run on a session connected to the sandbox server; a shell block may only run
 /// scripts of this repository that exist and parse. Any other kind of block fails.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotToolsCollection.Name)]
 public sealed partial class CodeBlockTests(DovecotFixture fixture)
 {
     private static readonly string Root = PowerShellHost.RepositoryRoot;

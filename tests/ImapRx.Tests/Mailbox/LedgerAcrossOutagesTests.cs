@@ -15,7 +15,7 @@ namespace ImapRx.Tests.Mailbox;
 /// existed before and whose flags really differ from what was last reported; on servers with QRESYNC, with
 /// CONDSTORE only and with neither, through the fault proxy, for Watch, NOTIFY watches and Sync.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class LedgerAcrossOutagesTests(DovecotFixture fixture, ChangeSourceServers servers) : IClassFixture<ChangeSourceServers>
 {
     private static readonly string[] Folders = { "INBOX", SandboxFolders.Archive };

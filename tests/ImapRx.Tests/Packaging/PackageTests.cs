@@ -13,7 +13,7 @@ namespace ImapRx.Tests.Packaging;
 /// What a new user gets: the library packed as CI packs it (one pack), its contents checked, then restored into
 /// a fresh console app from a local folder (one restore) and run against the sandbox server (one run).
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotToolsCollection.Name)]
 public sealed class PackageTests(DovecotFixture fixture)
 {
     private static readonly string Root = PowerShellHost.RepositoryRoot;

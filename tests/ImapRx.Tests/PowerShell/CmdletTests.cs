@@ -6,7 +6,7 @@ using ImapRx.Tests.Server;
 
 namespace ImapRx.Tests.PowerShell;
 
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotToolsCollection.Name)]
 public sealed class CmdletTests(DovecotFixture fixture)
 {
     private async Task<(PowerShellHost Host, SandboxUser User)> ConnectedAsync(int messages = 8)

@@ -9,7 +9,7 @@ namespace ImapRx.Tests.PowerShell;
 /// The cmdlets' side of issue 18: Disconnect-ImapServer ends a running Watch-ImapFolder of the session and leaves
 /// no session on the server, and a message that cannot be parsed is a stable error id, not a bare FormatException.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotToolsCollection.Name)]
 public sealed class DisconnectAndSaveTests(DovecotFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -9,7 +9,7 @@ namespace ImapRx.Tests.PowerShell;
 /// parser in it). ImapRx must still import and read mail, because its dependencies live in its own load context.
 /// Runs in a separate PowerShell host process: this test process already has ImapRx's own MimeKit loaded.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotToolsCollection.Name)]
 public sealed class ModuleIsolationTests(DovecotFixture fixture)
 {
     [DovecotFact]

@@ -15,7 +15,7 @@ namespace ImapRx.Tests.Reliability;
 /// Hostile and broken input, end to end against the server: each gets a clear typed error (or a best-effort
 /// result), never a crash of the other messages' stream, a corrupted pool or lost data.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class BadInputTests(DovecotFixture fixture)
 {
     public static readonly string[] HostileSearches =

@@ -16,7 +16,7 @@ namespace ImapRx.Tests.Reliability;
 /// Cold streams through the fault proxy: a stalled server is noticed within the timeout rather than waited on
 /// forever, and a server that refuses for a while is waited out with backoff. Never a partial result called complete.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class ColdStreamFaultTests(DovecotFixture fixture)
 {
     private const int MessageCount = 2_000;

@@ -22,7 +22,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ImapRx.Tests.Samples;
 
 /// <summary>Every sample under samples/, run against the sandbox server.</summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotToolsCollection.Name)]
 public sealed class SampleTests(DovecotFixture fixture)
 {
     [DovecotFact]

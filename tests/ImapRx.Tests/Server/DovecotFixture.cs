@@ -3,7 +3,8 @@ using ImapRx.Sandbox.Server;
 namespace ImapRx.Tests.Server;
 
 /// <summary>
-/// One sandbox Dovecot for the whole test run (tests isolate themselves with <see cref="DovecotServer.CreateUserAsync"/>).
+/// One sandbox Dovecot per collection that uses it (<see cref="DovecotCollection"/> and its siblings; tests isolate
+/// themselves with <see cref="DovecotServer.CreateUserAsync"/>).
 /// When Dovecot cannot start it stays empty so skipped tests cost nothing, except on CI where it fails loudly.
 /// </summary>
 public sealed class DovecotFixture : IAsyncLifetime
@@ -31,7 +32,8 @@ public sealed class DovecotFixture : IAsyncLifetime
             return;
         }
 
-        _server = await DovecotServer.StartAsync();
+        // The directory outlives the server only until DisposeAsync hands it to SandboxTrash.
+        _server = await DovecotServer.StartAsync(new DovecotServerOptions { KeepRootDirectory = true });
     }
 
     public async Task DisposeAsync()
@@ -39,6 +41,7 @@ public sealed class DovecotFixture : IAsyncLifetime
         if (_server is not null)
         {
             await _server.DisposeAsync();
+            SandboxTrash.DeleteInBackground(_server.RootDirectory);
         }
     }
 }

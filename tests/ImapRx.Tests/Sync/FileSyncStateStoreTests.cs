@@ -3,7 +3,7 @@ using ImapRx.Tests.Server;
 
 namespace ImapRx.Tests.Sync;
 
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class FileSyncStateStoreContractTests(DovecotFixture fixture) : SyncStateStoreContractTests(fixture)
 {
     protected override ISyncStateStore Open() => new FileSyncStateStore(Path.Combine(Root, "checkpoints"));

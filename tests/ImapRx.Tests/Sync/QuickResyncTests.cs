@@ -15,7 +15,7 @@ namespace ImapRx.Tests.Sync;
 /// Sync and Watch on connections with QRESYNC enabled (Dovecot offers it; the default) and without it: the same
 /// events either way, and the wire shows that with QRESYNC the EXAMINE alone carries expunges and flag changes.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class QuickResyncTests(DovecotFixture fixture)
 {
     [DovecotTheory]

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace ImapRx.Tests.Sync;
 
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class SqliteSyncStateStoreTests(DovecotFixture fixture) : SyncStateStoreContractTests(fixture)
 {
     private string DatabasePath => Path.Combine(Root, "state", "checkpoints.db");

@@ -7,7 +7,7 @@ using MailKit;
 
 namespace ImapRx.Tests.Sync;
 
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class SyncTests(DovecotFixture fixture)
 {
     [DovecotFact]

@@ -8,7 +8,7 @@ using MailKit;
 namespace ImapRx.Tests.Watching;
 
 /// <summary>Watches whose connection is broken by the fault proxy in real time while another client changes the folder.</summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class WatchFaultTests(DovecotFixture fixture)
 {
     [DovecotFact]

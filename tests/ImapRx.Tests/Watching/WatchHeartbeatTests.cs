@@ -13,7 +13,7 @@ namespace ImapRx.Tests.Watching;
 /// so TCP keepalive could not see it) is noticed within HeartbeatAfter + Timeout; a healthy quiet server costs
 /// one DONE/IDLE round trip per silent interval and nothing more.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class WatchHeartbeatTests(DovecotFixture fixture)
 {
     [DovecotFact]

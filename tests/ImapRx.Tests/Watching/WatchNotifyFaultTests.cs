@@ -12,7 +12,7 @@ namespace ImapRx.Tests.Watching;
 /// a period of refused connections, while another client appends to every folder. Every message in every folder must
 /// arrive exactly once, in UID order per folder.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class WatchNotifyFaultTests(DovecotFixture fixture)
 {
     private static readonly string[] Folders = { "INBOX", SandboxFolders.Archive, "Projects/2026/Q1", SandboxFolders.Sent };

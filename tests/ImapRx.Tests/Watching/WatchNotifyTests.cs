@@ -10,7 +10,7 @@ using MailKit;
 namespace ImapRx.Tests.Watching;
 
 /// <summary>Multi-folder watches: one NOTIFY connection where the server has it, one IDLE per folder where not.</summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class WatchNotifyTests(DovecotFixture fixture)
 {
     private static readonly string[] Folders = { "INBOX", SandboxFolders.Archive, "Projects/2026/Q1" };

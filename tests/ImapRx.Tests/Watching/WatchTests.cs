@@ -8,7 +8,7 @@ using MailKit;
 
 namespace ImapRx.Tests.Watching;
 
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class WatchTests(DovecotFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -12,7 +12,7 @@ namespace ImapRx.Tests.Watching;
 /// The watch's timing on a virtual clock against the real server: IDLE restarts, dead-connection detection and
 /// reconnect delays happen at exactly the scheduled tick, never before, whatever the real clock does.
 /// </summary>
-[Collection(DovecotCollection.Name)]
+[Collection(DovecotWatchCollection.Name)]
 public sealed class WatchVirtualTimeTests(DovecotFixture fixture)
 {
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
