@@ -1,0 +1,117 @@
+using System.Text;
+using ImapRx.Model;
+using ImapRx.Wire;
+
+namespace ImapRx.Tests.Wire;
+
+/// <summary>
+/// The fuzz target, compiled both into tests/ImapRx.Fuzz (which afl-fuzz drives) and into the tests (which replay
+/// the committed corpus): the input is a server's untagged reply to UID FETCH. The native reader must finish within
+/// a bound set by the input's length, and either reject it (a <see cref="WireProtocolException"/> or
+/// <see cref="WireRejectedException"/>, or a batch marked rejected: the session then falls back to MailKit) or
+/// accept it and read it exactly as MailKit does. Anything else throws <see cref="WireFuzzFailure"/> (or lets the
+/// reader's own exception escape), which is what afl-fuzz records as a crash.
+/// </summary>
+internal static class WireFuzzTarget
+{
+    private static readonly byte[] Tagged = Encoding.ASCII.GetBytes("W1 OK done\r\n");
+
+    /// <summary>What the reader did with one input that passed.</summary>
+    internal enum Outcome
+    {
+        /// <summary>The reader declined the reply: the session would fall back to MailKit.</summary>
+        Rejected,
+
+        /// <summary>The reader read the reply, and read it as MailKit does.</summary>
+        Accepted,
+    }
+
+    /// <summary>Runs one input; throws when the reader crashed, looped, or disagreed with MailKit.</summary>
+    internal static Outcome Run(byte[] untagged)
+    {
+        ArgumentNullException.ThrowIfNull(untagged);
+        var actual = Native(untagged);
+        if (actual is null)
+        {
+            return Outcome.Rejected;
+        }
+
+        var (expected, error) = WireHarness.MailKit(untagged);
+        if (error is not null)
+        {
+            throw new WireFuzzFailure($"the native reader accepted {actual.Count} message(s), but MailKit could not read the reply: {error.GetType().Name}: {error.Message}");
+        }
+
+        if (expected!.Count != actual.Count)
+        {
+            throw new WireFuzzFailure($"the native reader read {actual.Count} message(s), MailKit {expected.Count}");
+        }
+
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var difference = InfoAssert.FirstDifference(expected[i], actual[i]);
+            if (difference is not null)
+            {
+                throw new WireFuzzFailure("the native reader and MailKit differ: " + difference);
+            }
+        }
+
+        return Outcome.Accepted;
+    }
+
+    /// <summary>
+    /// The native path as the bulk session runs it (reader, batch, mapper) over the input and the tagged OK: the
+    /// infos in UID order, or null when it rejected. Every response the reader returns consumes its CRLF, so a
+    /// reader that makes progress returns at most half as many responses as there are bytes: more is a loop.
+    /// </summary>
+    internal static List<MailMessageInfo>? Native(byte[] untagged)
+    {
+        var bytes = new byte[untagged.Length + Tagged.Length];
+        untagged.CopyTo(bytes, 0);
+        Tagged.CopyTo(bytes, untagged.Length);
+        var reader = new WireResponseReader(new MemoryStream(bytes), initialBufferBytes: 16);
+        var batch = new WireFetchBatch();
+        var bound = bytes.Length / 2;
+        try
+        {
+            for (var reads = 0; ; reads++)
+            {
+                if (reads > bound)
+                {
+                    throw new WireFuzzFailure($"the reader returned more than {bound} responses from {bytes.Length} bytes: it loops");
+                }
+
+                var response = reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                if (response.StartsWith("W1 "))
+                {
+                    break;
+                }
+
+                batch.Add(response);
+            }
+
+            if (batch.RejectedBecause is not null)
+            {
+                return null;
+            }
+
+            return batch.Summaries
+                .Select(s => WireMessageMapper.ToInfo(s, "INBOX", MailFolderType.Inbox, WireHarness.UidValidity, expectModSeq: false))
+                .OrderBy(i => i.Uid)
+                .ToList();
+        }
+        catch (Exception ex) when (ex is WireProtocolException or WireRejectedException)
+        {
+            return null; // the session falls back to MailKit (or reconnects, for a broken stream)
+        }
+    }
+}
+
+/// <summary>The native reader looped, or accepted a reply MailKit reads differently or cannot read.</summary>
+internal sealed class WireFuzzFailure : Exception
+{
+    internal WireFuzzFailure(string message)
+        : base(message)
+    {
+    }
+}
