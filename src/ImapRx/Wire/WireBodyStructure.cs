@@ -247,8 +247,16 @@ internal static class WireBodyStructure
             return null;
         }
 
-        // As MailKit builds it: an empty disposition means attachment; stray quotes are dropped.
-        var text = new StringBuilder(string.IsNullOrEmpty(value) ? ContentDisposition.Attachment : value!.Trim('"'));
+        // As MailKit builds it: an empty disposition means attachment; stray quotes are dropped. A disposition or a
+        // parameter name that is not a plain MIME token (RFC 2231's '*' allowed in names) is left to MailKit, which reads
+        // such a disposition its own way.
+        var dispositionValue = string.IsNullOrEmpty(value) ? ContentDisposition.Attachment : value!.Trim('"');
+        if (!IsToken(dispositionValue) || (parameters is not null && !parameters.TrueForAll(static p => IsToken(p.Key.Replace("*", "x")))))
+        {
+            throw WireCursor.Reject("disposition or parameter name that is not a MIME token");
+        }
+
+        var text = new StringBuilder(dispositionValue);
         AppendParameters(text, parameters);
         return ContentDisposition.TryParse(text.ToString(), out var disposition) ? disposition : null;
     }
@@ -420,6 +428,23 @@ internal static class WireBodyStructure
             throw WireCursor.Reject($"empty {what}");
         }
 
+        if (!IsToken(value))
+        {
+            throw WireCursor.Reject($"{what} is not a plain token");
+        }
+
+        return value;
+    }
+
+    /// <summary>Not empty, and only letters, digits and the token punctuation MimeKit reads as part of a token.</summary>
+    [MethodImpl(WireJit.Hot)]
+    private static bool IsToken(string value)
+    {
+        if (value.Length == 0)
+        {
+            return false;
+        }
+
         foreach (var c in value)
         {
             var ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -427,10 +452,10 @@ internal static class WireBodyStructure
                      c == '&' || c == '^' || c == '`' || c == '|' || c == '~';
             if (!ok)
             {
-                throw WireCursor.Reject($"{what} is not a plain token");
+                return false;
             }
         }
 
-        return value;
+        return true;
     }
 }

@@ -62,6 +62,14 @@ internal sealed class WireFetchBatch
         }
 
         var kind = UntaggedKind(response, out var number);
+        if (kind is "EXPUNGE" or "EXISTS" or "RECENT" or "FLAGS" or "OK" && !IsPlain(response, kind))
+        {
+            // MailKit parses every untagged response in full, and fails or reads differently on one that strays
+            // from the grammar (an unterminated string, a word after the flag list): leave the batch to it.
+            Reject($"untagged {kind} response that is not in its plain form");
+            return;
+        }
+
         switch (kind)
         {
             case "EXPUNGE":
@@ -116,6 +124,84 @@ internal sealed class WireFetchBatch
 
             summary.SequenceNumber--;
             _bySequence.Add(summary.SequenceNumber, summary);
+        }
+    }
+
+    /// <summary>
+    /// True for <c>* n EXPUNGE|EXISTS|RECENT</c> with nothing after, <c>* FLAGS (flags)</c> with nothing after, and an
+    /// <c>* OK</c> line of plain text (no quotes, literals, backslashes, brackets or control bytes).
+    /// </summary>
+    [MethodImpl(WireJit.Hot)]
+    private static bool IsPlain(in WireResponse response, string kind)
+    {
+        var cursor = response.Cursor();
+        try
+        {
+            cursor.Expect((byte)'*');
+            cursor.Expect((byte)' ');
+            switch (kind)
+            {
+                case "FLAGS":
+                    cursor.ReadAtom();
+                    cursor.Expect((byte)' ');
+                    cursor.Expect((byte)'(');
+                    while (true)
+                    {
+                        cursor.SkipSpaces();
+                        if (cursor.TryTake((byte)')'))
+                        {
+                            return cursor.AtEnd;
+                        }
+
+                        cursor.TryTake((byte)'\\');
+                        cursor.ReadAtom();
+                    }
+
+                case "OK":
+                    cursor.ReadAtom();
+                    cursor.SkipSpaces();
+                    if (cursor.TryTake((byte)'['))
+                    {
+                        // A response code of one word, or a word and a number ([HIGHESTMODSEQ 99], [ALERT]).
+                        var (start, length) = cursor.ReadAtom();
+                        for (var i = start; i < start + length; i++)
+                        {
+                            var c = response.Buffer[i] | 0x20;
+                            if ((c < 'a' || c > 'z') && c != '-')
+                            {
+                                return false;
+                            }
+                        }
+
+                        if (cursor.TryTake((byte)' '))
+                        {
+                            cursor.ReadNumber64();
+                        }
+
+                        cursor.Expect((byte)']');
+                    }
+
+                    for (var i = cursor.Position; i < response.Offset + response.Length; i++)
+                    {
+                        var b = response.Buffer[i];
+                        if (b < 0x20 || b >= 0x7f || b == (byte)'"' || b == (byte)'{' || b == (byte)'\\' || b == (byte)'[' || b == (byte)']')
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+
+                default:
+                    cursor.ReadNumber();
+                    cursor.Expect((byte)' ');
+                    cursor.ReadAtom();
+                    return cursor.AtEnd;
+            }
+        }
+        catch (WireRejectedException)
+        {
+            return false;
         }
     }
 

@@ -29,6 +29,11 @@ internal static class WireFetchParser
         try
         {
             sequenceNumber = cursor.ReadNumber();
+            if (sequenceNumber == 0)
+            {
+                return false; // not a FETCH the reader can take: the batch rejects it as an unexpected response
+            }
+
             cursor.Expect((byte)' ');
             var keyword = cursor.ReadAtom();
             return cursor.AtomEquals(keyword, "FETCH");
@@ -140,6 +145,12 @@ internal static class WireFetchParser
             {
                 if (cursor.TryTake((byte)'*'))
                 {
+                    // MailKit reads a word glued to \* its own way (\*raft gives raft): only a lone \* is read here.
+                    if (cursor.Peek() != (byte)' ' && cursor.Peek() != (byte)')')
+                    {
+                        throw WireCursor.Reject("a word after \\* in a message's flags");
+                    }
+
                     flags |= MessageFlags.UserDefined;
                     continue;
                 }
