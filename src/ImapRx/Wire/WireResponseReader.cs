@@ -160,8 +160,10 @@ internal sealed class WireResponseReader
     /// <summary>Reads more bytes from the stream (at least one); the server closing the connection is an error.</summary>
     internal async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        if (_end == _buffer.Length)
+        if (_buffer.Length - _end < _buffer.Length / 4)
         {
+            // Less than a quarter free at the end: move the partial response to the front first, so each read can
+            // take a large piece of what the socket holds rather than the last few bytes of the buffer.
             EnsureRoom(_end - _start + 1);
         }
 
