@@ -80,43 +80,16 @@ internal sealed class NativeContentsOperation
 
         var (uids, uidValidity) = plan.Value;
         var bulk = new NativeFetchOperation.BulkConnection(_context, _folder, uidValidity);
-        try
-        {
-            for (var offset = 0; offset < uids.Count; offset += _options.BatchSize)
-            {
-                var count = Math.Min(_options.BatchSize, uids.Count - offset);
-                var batch = await FetchNativeAsync(bulk, uids, uidValidity, offset, count, progress, cancellationToken).ConfigureAwait(false);
-                if (batch is null)
-                {
-                    // Let go of the bulk slot while MailKit fetches: with a pool of one it is the only slot there is.
-                    await bulk.CloseAsync().ConfigureAwait(false);
-                    batch = await FetchThroughMailKitAsync(uids, uidValidity, offset, count, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (batch.Count > 0)
-                {
-                    observer.OnNext(batch);
-                    progress.Delivered += batch.Count;
-                }
-
-                progress.LastUid = Math.Max(progress.LastUid, uids[offset + count - 1]);
-                if (_demand is not null && batch.Count > 0 && offset + count < uids.Count)
-                {
-                    await _demand(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch
-        {
-            await bulk.AbortAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            await bulk.CloseAsync().ConfigureAwait(false);
-        }
-
-        // OnCompleted comes from ClientLifetime.RunAsync once this returns.
+        await NativeBatchLoop.RunAsync(
+            bulk,
+            uids,
+            _options.BatchSize,
+            progress,
+            observer,
+            (offset, count) => FetchNativeAsync(bulk, uids, uidValidity, offset, count, progress, cancellationToken),
+            (offset, count) => FetchThroughMailKitAsync(uids, uidValidity, offset, count, cancellationToken),
+            _demand,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>On a pooled MailKit connection: UIDVALIDITY and the UIDs still to deliver; null when there are none.</summary>
@@ -196,15 +169,7 @@ internal sealed class NativeContentsOperation
         return batch;
     }
 
-    private void Reject(FetchProgress progress, string reason)
-    {
-        _context.Pool.Metrics.NativeFallbacks.Add(1);
-        if (!progress.FallbackLogged)
-        {
-            progress.FallbackLogged = true;
-            NativeFetchDiagnostics.Fallback(_context.Logger, _context.Account.AccountKey, reason);
-        }
-    }
+    private void Reject(FetchProgress progress, string reason) => NativeBatchLoop.CountFallback(_context, progress, reason);
 
     /// <summary>The batch as today's path fetches it (<see cref="FetchBatches.ContentsAsync"/>, MailKit's GetStreamsAsync), in UID order.</summary>
     private async Task<List<MailMessageContent>> FetchThroughMailKitAsync(List<uint> uids, uint uidValidity, int offset, int count, CancellationToken cancellationToken)

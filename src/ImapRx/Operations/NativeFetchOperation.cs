@@ -75,45 +75,16 @@ internal sealed class NativeFetchOperation
         }
 
         var bulk = new BulkConnection(_context, _folder, plan.UidValidity);
-        try
-        {
-            for (var offset = 0; offset < plan.Uids.Count; offset += _options.BatchSize)
-            {
-                var count = Math.Min(_options.BatchSize, plan.Uids.Count - offset);
-                var batch = await FetchNativeAsync(bulk, plan, offset, count, progress, cancellationToken).ConfigureAwait(false);
-                if (batch is null)
-                {
-                    // Let go of the bulk slot while MailKit fetches: with a pool of one it is the only slot there is.
-                    await bulk.CloseAsync().ConfigureAwait(false);
-                    batch = await FetchThroughMailKitAsync(plan, offset, count, progress, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (batch.Count > 0)
-                {
-                    observer.OnNext(batch);
-                    progress.Delivered += batch.Count;
-                }
-
-                progress.LastUid = Math.Max(progress.LastUid, plan.Uids[offset + count - 1]);
-                if (_demand is not null && batch.Count > 0 && offset + count < plan.Uids.Count)
-                {
-                    await _demand(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch
-        {
-            // Awaited: the slot goes back only once the server has closed the session, or a retry could log in
-            // while the server still counts this one.
-            await bulk.AbortAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            await bulk.CloseAsync().ConfigureAwait(false);
-        }
-
-        // OnCompleted comes from ClientLifetime.RunAsync, once this returns (an empty folder included).
+        await NativeBatchLoop.RunAsync(
+            bulk,
+            plan.Uids,
+            _options.BatchSize,
+            progress,
+            observer,
+            (offset, count) => FetchNativeAsync(bulk, plan, offset, count, progress, cancellationToken),
+            (offset, count) => FetchThroughMailKitAsync(plan, offset, count, progress, cancellationToken),
+            _demand,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>On a pooled MailKit connection: UIDVALIDITY, the UIDs still to deliver, the folder's kind.</summary>
@@ -194,15 +165,7 @@ internal sealed class NativeFetchOperation
         return batch;
     }
 
-    private void Reject(FetchProgress progress, string reason)
-    {
-        _context.Pool.Metrics.NativeFallbacks.Add(1);
-        if (!progress.FallbackLogged)
-        {
-            progress.FallbackLogged = true;
-            NativeFetchDiagnostics.Fallback(_context.Logger, _context.Account.AccountKey, reason);
-        }
-    }
+    private void Reject(FetchProgress progress, string reason) => NativeBatchLoop.CountFallback(_context, progress, reason);
 
     /// <summary>
     /// The batch as today's path fetches it: MailKit's FetchAsync, mapped by <see cref="MessageMapper"/>, a message

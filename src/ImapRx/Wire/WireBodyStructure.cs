@@ -251,7 +251,7 @@ internal static class WireBodyStructure
         // parameter name that is not a plain MIME token (RFC 2231's '*' allowed in names) is left to MailKit, which reads
         // such a disposition its own way.
         var dispositionValue = string.IsNullOrEmpty(value) ? ContentDisposition.Attachment : value!.Trim('"');
-        if (!IsToken(dispositionValue) || (parameters is not null && !parameters.TrueForAll(static p => IsToken(p.Key.Replace("*", "x")))))
+        if (!IsToken(dispositionValue) || (parameters is not null && !parameters.TrueForAll(static p => IsToken(p.Key, allowStar: true))))
         {
             throw WireCursor.Reject("disposition or parameter name that is not a MIME token");
         }
@@ -436,9 +436,12 @@ internal static class WireBodyStructure
         return value;
     }
 
-    /// <summary>Not empty, and only letters, digits and the token punctuation MimeKit reads as part of a token.</summary>
+    /// <summary>
+    /// Not empty, and only letters, digits and the token punctuation MimeKit reads as part of a token (and '*' with
+    /// <paramref name="allowStar"/>, for RFC 2231 parameter names).
+    /// </summary>
     [MethodImpl(WireJit.Hot)]
-    private static bool IsToken(string value)
+    private static bool IsToken(string value, bool allowStar = false)
     {
         if (value.Length == 0)
         {
@@ -449,7 +452,7 @@ internal static class WireBodyStructure
         {
             var ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                      c == '-' || c == '+' || c == '.' || c == '_' || c == '!' || c == '#' || c == '$' ||
-                     c == '&' || c == '^' || c == '`' || c == '|' || c == '~';
+                     c == '&' || c == '^' || c == '`' || c == '|' || c == '~' || (allowStar && c == '*');
             if (!ok)
             {
                 return false;

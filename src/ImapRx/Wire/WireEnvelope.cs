@@ -130,7 +130,7 @@ internal sealed class WireEnvelope
 
     /// <summary>What MailKit keeps for a Message-ID: MimeKit's parse, or the text itself when it does not parse.</summary>
     [MethodImpl(WireJit.Hot)]
-    internal static string ParseMessageId(string messageId)
+    internal static string? ParseMessageId(string messageId)
     {
         try
         {
