@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmark by hand (never in CI): bash bench/run.sh [--quick] [--scenarios=S1,S2,S3,S4,S5,S6]
+# Runs the benchmark by hand (never in CI): bash bench/run.sh [--quick] [--scenarios=S1,S2,S3,S4,S5,S6] [--contenders=a,b]
+#   --contenders: only these, in S1 and S2 (the S2 experiments socket-condstore and socket-second included).
 #   S6 (Orleans cluster) sizes: [--s6-accounts=100,300] [--s6-burst=5]; a bigger list is a longer run.
 #   bash bench/run.sh micro [BenchmarkDotNet arguments, e.g. --filter '*']  for the in-process microbenchmarks.
 #   bash bench/run.sh parse [count=20000] [rounds=10]  for the native FETCH reader alone, on a reply held in memory.

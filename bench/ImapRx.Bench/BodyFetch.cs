@@ -67,8 +67,24 @@ public static class BodyFetch
             }
 
             case "socket":
+            case "socket-condstore":
+            case "socket-second":
             {
+                // Experiments on the server's side of the native path: socket-condstore sends ENABLE CONDSTORE first,
+                // as the native reader's session does; socket-second keeps a second session open on the folder, as
+                // the native path's pooled MailKit connection (which planned the fetch) is.
                 await using var raw = await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password);
+                await using var second = contender == "socket-second" ? await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password) : null;
+                if (second is not null)
+                {
+                    await second.CommandAsync($"EXAMINE \"{settings.Folder}\"");
+                }
+
+                if (contender == "socket-condstore")
+                {
+                    await raw.CommandAsync("ENABLE CONDSTORE");
+                }
+
                 await raw.CommandAsync($"EXAMINE \"{settings.Folder}\"");
                 var last = Math.Min(settings.Int("count"), settings.Int("limit", int.MaxValue));
                 long bytes = 0;

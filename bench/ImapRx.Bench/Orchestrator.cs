@@ -27,6 +27,9 @@ public static class Orchestrator
         var trials = quick ? 20 : 70;
         // S6: accounts on a 3-silo cluster; --s6-accounts=100,1000 for other (longer) runs.
         var clusterSizes = Option(args, "--s6-accounts")?.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() ?? (quick ? new[] { 60 } : new[] { 100, 300 });
+        // --contenders=a,b: only these (any contender the scenario's child knows, the experiments included).
+        var only = Option(args, "--contenders")?.Split(',');
+        string[] Pick(string[] contenders) => only ?? contenders;
         var clusterBurst = int.Parse(Option(args, "--s6-burst") ?? "5", CultureInfo.InvariantCulture);
         var report = new StringBuilder();
         void Say(string line)
@@ -99,7 +102,7 @@ public static class Orchestrator
                     var s1 = new List<(string Folder, string Contender, Measurement M)>();
                     foreach (var (folder, count) in new[] { ("Big", big), ("Ten", ten) })
                     {
-                        var contenders = folder == "Big" ? new[] { "imaprx", "imaprx-pull", "imaprx-mailkit", "imaprx-mailkit-pull", "imaprx-pool2", "mailkit", "mailkit-sync", "socket", "socket-pool2" } : new[] { "imaprx", "imaprx-mailkit", "mailkit" };
+                        var contenders = folder == "Big" ? Pick(new[] { "imaprx", "imaprx-pull", "imaprx-mailkit", "imaprx-mailkit-pull", "imaprx-pool2", "mailkit", "mailkit-sync", "socket", "socket-pool2" }) : Pick(new[] { "imaprx", "imaprx-mailkit", "mailkit" });
                         for (var rep = 0; rep < reps; rep++)
                         {
                             foreach (var contender in Rotate(contenders, rep))
@@ -117,7 +120,7 @@ public static class Orchestrator
                     var s2 = new List<Measurement>();
                     for (var rep = 0; rep < reps; rep++)
                     {
-                        foreach (var contender in Rotate(new[] { "imaprx", "imaprx-mailkit", "imaprx-pool", "mailkit", "mailkit-copy", "socket" }, rep))
+                        foreach (var contender in Rotate(Pick(new[] { "imaprx", "imaprx-mailkit", "imaprx-pool", "mailkit", "mailkit-copy", "socket" }), rep))
                         {
                             s2.Add(await Run("S2", contender, "folder=Ten", $"count={ten}", "batch=100", "parallel=2"));
                         }
