@@ -30,13 +30,16 @@ public sealed partial class ImapRxClient
         ThrowIfDisposed();
         options ??= FetchOptions.Default;
         var fetch = options;
-        if (options.MaxParallelism > 1)
+
+        // The native reader runs its own parallel fetch (MaxParallelism bulk sessions); the MailKit path runs
+        // ParallelFetch over pooled connections.
+        if (NativeContentsOperation.Applies(folder, options))
         {
-            return ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Contents(Context, folder, fetch, plan), demand);
+            return NativeContentsOperation.Create(Context, folder, options, demand);
         }
 
-        return NativeContentsOperation.Applies(folder, options)
-            ? NativeContentsOperation.Create(Context, folder, options, demand)
+        return options.MaxParallelism > 1
+            ? ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Contents(Context, folder, fetch, plan), demand)
             : FetchBatches.Contents(Context, folder, options, plan: null, demand);
     }
 }

@@ -32,13 +32,16 @@ public sealed partial class ImapRxClient
         ThrowIfDisposed();
         options ??= FetchOptions.Default;
         var fetch = options;
-        if (options.MaxParallelism > 1)
+
+        // The native reader runs its own parallel fetch (MaxParallelism bulk sessions); the MailKit path runs
+        // ParallelFetch over pooled connections.
+        if (NativeFetchOperation.Applies(folder, options))
         {
-            return ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Summaries(Context, folder, fetch, plan), demand);
+            return NativeFetchOperation.Create(Context, folder, options, demand);
         }
 
-        return NativeFetchOperation.Applies(folder, options)
-            ? NativeFetchOperation.Create(Context, folder, options, demand)
+        return options.MaxParallelism > 1
+            ? ParallelFetch.Run(Context, folder, options, plan => FetchBatches.Summaries(Context, folder, fetch, plan), demand)
             : FetchBatches.Summaries(Context, folder, options, plan: null, demand);
     }
 

@@ -41,9 +41,9 @@ internal sealed class NativeContentsOperation
         _demand = demand;
     }
 
-    /// <summary>True when a content fetch can take the native path: opted in, one connection, a plain folder name.</summary>
+    /// <summary>True when a content fetch can take the native path: opted in, a plain folder name.</summary>
     internal static bool Applies(string folder, FetchOptions options)
-        => options.UseNativeReader && options.MaxParallelism == 1 && WireSession.CanName(folder);
+        => options.UseNativeReader && WireSession.CanName(folder);
 
     /// <param name="context">Account, pool, clock and retry policy.</param>
     /// <param name="folder">The folder, as the caller named it (and as every <see cref="MailMessageContent.Folder"/> says).</param>
@@ -79,15 +79,15 @@ internal sealed class NativeContentsOperation
         }
 
         var (uids, uidValidity) = plan.Value;
-        var bulk = new NativeFetchOperation.BulkConnection(_context, _folder, uidValidity);
         await NativeBatchLoop.RunAsync(
-            bulk,
+            () => new NativeFetchOperation.BulkConnection(_context, _folder, uidValidity),
+            NativeFetchOperation.Parallelism(_context, _options),
             uids,
             _options.BatchSize,
             progress,
             observer,
-            (offset, count) => FetchNativeAsync(bulk, uids, uidValidity, offset, count, progress, cancellationToken),
-            (offset, count) => FetchThroughMailKitAsync(uids, uidValidity, offset, count, cancellationToken),
+            (session, offset, count, token) => FetchNativeAsync(session, uids, uidValidity, offset, count, progress, token),
+            (offset, count, token) => FetchThroughMailKitAsync(uids, uidValidity, offset, count, token),
             _demand,
             cancellationToken).ConfigureAwait(false);
     }
@@ -131,9 +131,8 @@ internal sealed class NativeContentsOperation
 
     /// <summary>One batch on the bulk session, in UID order; null when the reader rejected it.</summary>
     private async Task<List<MailMessageContent>?> FetchNativeAsync(
-        NativeFetchOperation.BulkConnection bulk, List<uint> uids, uint uidValidity, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
+        WireSession session, List<uint> uids, uint uidValidity, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
     {
-        var session = await bulk.GetAsync(cancellationToken).ConfigureAwait(false);
         var fetched = await session.FetchAsync(NativeFetchOperation.UidSet(uids, offset, count), Items, keepRawMessage: true, cancellationToken).ConfigureAwait(false);
         if (fetched.RejectedBecause is { } reason)
         {

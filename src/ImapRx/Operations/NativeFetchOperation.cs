@@ -39,9 +39,16 @@ internal sealed class NativeFetchOperation
         _options = options;
     }
 
-    /// <summary>True when this fetch can take the native path: headers only, one connection, a plain folder name.</summary>
+    /// <summary>True when this fetch can take the native path: headers only, a plain folder name.</summary>
     internal static bool Applies(string folder, FetchOptions options)
-        => options.UseNativeReader && options.Bodies == BodyFetchMode.None && options.MaxParallelism == 1 && WireSession.CanName(folder);
+        => options.UseNativeReader && options.Bodies == BodyFetchMode.None && WireSession.CanName(folder);
+
+    /// <summary>
+    /// Bulk sessions side by side: <see cref="FetchOptions.MaxParallelism"/>, never more than the account's
+    /// MaxConnections (the loop also takes only the slots that are free, see <see cref="NativeBatchLoop"/>).
+    /// </summary>
+    internal static int Parallelism(ClientContext context, FetchOptions options)
+        => Math.Max(1, Math.Min(options.MaxParallelism, context.Account.MaxConnections));
 
     /// <param name="context">Account, pool, clock and retry policy.</param>
     /// <param name="folder">The folder.</param>
@@ -74,15 +81,15 @@ internal sealed class NativeFetchOperation
             return;
         }
 
-        var bulk = new BulkConnection(_context, _folder, plan.UidValidity);
         await NativeBatchLoop.RunAsync(
-            bulk,
+            () => new BulkConnection(_context, _folder, plan.UidValidity),
+            Parallelism(_context, _options),
             plan.Uids,
             _options.BatchSize,
             progress,
             observer,
-            (offset, count) => FetchNativeAsync(bulk, plan, offset, count, progress, cancellationToken),
-            (offset, count) => FetchThroughMailKitAsync(plan, offset, count, progress, cancellationToken),
+            (session, offset, count, token) => FetchNativeAsync(session, plan, offset, count, progress, token),
+            (offset, count, token) => FetchThroughMailKitAsync(plan, offset, count, progress, token),
             _demand,
             cancellationToken).ConfigureAwait(false);
     }
@@ -127,9 +134,8 @@ internal sealed class NativeFetchOperation
     }
 
     /// <summary>One batch on the bulk connection; null when the reader rejected it.</summary>
-    private async Task<List<MailMessageInfo>?> FetchNativeAsync(BulkConnection bulk, Plan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
+    private async Task<List<MailMessageInfo>?> FetchNativeAsync(WireSession session, Plan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
     {
-        var session = await bulk.GetAsync(cancellationToken).ConfigureAwait(false);
         if (plan.HasModSeq && !session.HasModSeq)
         {
             Reject(progress, "the bulk session has no CONDSTORE");
@@ -258,6 +264,14 @@ internal sealed class NativeFetchOperation
             _uidValidity = uidValidity;
         }
 
+        /// <summary>Takes a pool slot for this session only if one is free now; false otherwise (see <see cref="NativeBatchLoop"/>).</summary>
+        internal async Task<bool> TryReserveAsync()
+        {
+            _slot ??= await _context.Pool.TryLeaseSlotAsync(_context.Account).ConfigureAwait(false);
+            return _slot is not null;
+        }
+
+        /// <summary>The session, opened on first use (on the slot <see cref="TryReserveAsync"/> took, else after waiting for one).</summary>
         internal async Task<WireSession> GetAsync(CancellationToken cancellationToken)
         {
             if (_session is not null)
@@ -265,7 +279,7 @@ internal sealed class NativeFetchOperation
                 return _session;
             }
 
-            _slot = await _context.Pool.LeaseSlotAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+            _slot ??= await _context.Pool.LeaseSlotAsync(_context.Account, cancellationToken).ConfigureAwait(false);
             try
             {
                 _session = await WireSession.OpenAsync(_context.Account, cancellationToken).ConfigureAwait(false);

@@ -35,6 +35,21 @@ internal sealed class FifoGate
         }
     }
 
+    /// <summary>Takes a slot only if one is free now and nobody waits for it (a waiter is never overtaken).</summary>
+    internal bool TryTake()
+    {
+        lock (_lock)
+        {
+            if (_free > 0 && _waiters.Count == 0)
+            {
+                _free--;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Takes a slot; false when <paramref name="timeout"/> passed first.</summary>
     internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

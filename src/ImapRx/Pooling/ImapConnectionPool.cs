@@ -67,6 +67,17 @@ public sealed class ImapConnectionPool : IAsyncDisposable
     }
 
     /// <summary>
+    /// As <see cref="LeaseSlotAsync"/>, but only a slot that is free now and that nobody is waiting for; null
+    /// otherwise. A parallel native fetch takes its extra bulk sessions this way: waiting for a slot while it holds
+    /// others could wait on itself.
+    /// </summary>
+    internal ValueTask<IAsyncDisposable?> TryLeaseSlotAsync(ImapAccountOptions account)
+    {
+        ThrowIfDisposed();
+        return GetAccount(account).TryLeaseSlotAsync();
+    }
+
+    /// <summary>
     /// Leases a connection for IDLE: it is never shared and is closed (not reused) on release,
     /// and it counts against the account's connection limit.
     /// </summary>
@@ -275,6 +286,15 @@ public sealed class ImapConnectionPool : IAsyncDisposable
                 throw new ImapLeaseTimeoutException(_account.AccountKey, _account.LeaseTimeout, _account.MaxConnections);
             }
 
+            return await SlotTakenAsync().ConfigureAwait(false);
+        }
+
+        internal async ValueTask<IAsyncDisposable?> TryLeaseSlotAsync()
+            => _slots.TryTake() ? await SlotTakenAsync().ConfigureAwait(false) : null;
+
+        /// <summary>A slot was taken from the gate: make room among the open connections and count it.</summary>
+        private async ValueTask<IAsyncDisposable> SlotTakenAsync()
+        {
             ImapConnection? surplus = null;
             lock (_gate)
             {

@@ -24,6 +24,38 @@ public sealed class FifoGateTests
     }
 
     [Fact]
+    public async Task TryTake_FreeSlotsThenAWaiter_TakesOnlyWhatIsFreeAndNeverOvertakesTheWaiter()
+    {
+        var gate = new FifoGate(2, new TestScheduler());
+        Assert.True(gate.TryTake());
+        Assert.True(gate.TryTake());
+        Assert.False(gate.TryTake()); // none free
+
+        var waiter = gate.WaitAsync(TimeSpan.FromSeconds(1), default);
+        gate.Release();
+        Assert.True(await waiter); // the freed slot went to the waiter, not to a TryTake
+        Assert.False(gate.TryTake());
+
+        gate.Release();
+        Assert.True(gate.TryTake());
+    }
+
+    [Fact]
+    public void TryTake_SlotFreeButSomeoneQueuedFirst_ReturnsFalse()
+    {
+        var gate = new FifoGate(1, new TestScheduler());
+        Assert.True(gate.TryTake());
+        var first = gate.WaitAsync(TimeSpan.FromSeconds(1), default);
+        var second = gate.WaitAsync(TimeSpan.FromSeconds(1), default);
+
+        gate.Release(); // to the first waiter; the second still waits
+
+        Assert.True(first.IsCompletedSuccessfully && first.Result);
+        Assert.False(second.IsCompleted);
+        Assert.False(gate.TryTake());
+    }
+
+    [Fact]
     public void WaitAsync_NoSlotFreed_TimesOutAtExactlyTheVirtualTimeout()
     {
         var scheduler = new TestScheduler();
