@@ -19,10 +19,14 @@ public static class HeaderSync
             case "imaprx-mailkit":
             case "imaprx-pool2":
             case "imaprx-pool4":
+            case "imaprx-native2":
+            case "imaprx-native3":
             {
                 // imaprx: the native FETCH reader (one connection); imaprx-mailkit: the same call through MailKit's
-                // FetchAsync (today's path, and what a rejected batch falls back to); poolN: MailKit on N connections.
-                var parallel = contender.StartsWith("imaprx-pool", StringComparison.Ordinal) ? contender[^1] - '0' : 1;
+                // FetchAsync (today's path, and what a rejected batch falls back to); poolN: MailKit on N connections;
+                // nativeN: the native reader on N bulk sessions.
+                var native = contender == "imaprx" || contender.StartsWith("imaprx-native", StringComparison.Ordinal);
+                var parallel = contender.StartsWith("imaprx-pool", StringComparison.Ordinal) || contender.StartsWith("imaprx-native", StringComparison.Ordinal) ? contender[^1] - '0' : 1;
                 await using var client = Child.ImapRx(settings, parallel + 1);
                 long items = 0;
                 var options = new FetchOptions
@@ -30,10 +34,10 @@ public static class HeaderSync
                     BatchSize = batch,
                     MaxParallelism = parallel,
                     Limit = settings.Int("limit", int.MaxValue),
-                    UseNativeReader = contender == "imaprx",
+                    UseNativeReader = native,
                 };
                 await client.MessageBatches(settings.Folder, options).ForEachAsync(b => items += b.Count);
-                return (items, 0, $"parallel={parallel}" + (contender == "imaprx" ? ";native" : string.Empty));
+                return (items, 0, $"parallel={parallel}" + (native ? ";native" : string.Empty));
             }
 
             case "imaprx-pull":
@@ -135,14 +139,36 @@ public static class HeaderSync
             }
 
             case "socket":
+            case "socket-enable":
+            case "socket-order":
+            case "socket-second":
             {
+                // Experiments on the server's side of the native path: socket-enable sends ENABLE CONDSTORE and a plain
+                // EXAMINE, as the native reader's session does; socket-order asks for the items in its order;
+                // socket-second keeps a second session open on the folder, as the native path's planning connection.
                 await using var raw = await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password);
-                await raw.CommandAsync($"EXAMINE \"{settings.Folder}\" (CONDSTORE)");
+                await using var second = contender == "socket-second" ? await RawImap.ConnectAsync(settings.Host, settings.Port, settings.User, settings.Password) : null;
+                if (second is not null)
+                {
+                    await second.CommandAsync($"EXAMINE \"{settings.Folder}\" (CONDSTORE)");
+                }
+
+                if (contender == "socket-enable")
+                {
+                    await raw.CommandAsync("ENABLE CONDSTORE");
+                    await raw.CommandAsync($"EXAMINE \"{settings.Folder}\"");
+                }
+                else
+                {
+                    await raw.CommandAsync($"EXAMINE \"{settings.Folder}\" (CONDSTORE)");
+                }
+
+                var items = contender == "socket-order" ? "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE MODSEQ)" : Child.S1Wire;
                 var last = Math.Min(settings.Int("count"), settings.Int("limit", int.MaxValue));
                 long bytes = 0;
                 for (var lo = 1; lo <= last; lo += batch)
                 {
-                    bytes += await raw.CommandAsync($"UID FETCH {lo}:{Math.Min(last, lo + batch - 1)} {Child.S1Wire}");
+                    bytes += await raw.CommandAsync($"UID FETCH {lo}:{Math.Min(last, lo + batch - 1)} {items}");
                 }
 
                 return (last, bytes, null);

@@ -102,7 +102,7 @@ public static class Orchestrator
                     var s1 = new List<(string Folder, string Contender, Measurement M)>();
                     foreach (var (folder, count) in new[] { ("Big", big), ("Ten", ten) })
                     {
-                        var contenders = folder == "Big" ? Pick(new[] { "imaprx", "imaprx-pull", "imaprx-mailkit", "imaprx-mailkit-pull", "imaprx-pool2", "mailkit", "mailkit-sync", "socket", "socket-pool2" }) : Pick(new[] { "imaprx", "imaprx-mailkit", "mailkit" });
+                        var contenders = folder == "Big" ? Pick(new[] { "imaprx", "imaprx-pull", "imaprx-mailkit", "imaprx-mailkit-pull", "imaprx-pool2", "imaprx-native2", "mailkit", "mailkit-sync", "socket", "socket-pool2" }) : Pick(new[] { "imaprx", "imaprx-mailkit", "mailkit" });
                         for (var rep = 0; rep < reps; rep++)
                         {
                             foreach (var contender in Rotate(contenders, rep))
@@ -120,7 +120,7 @@ public static class Orchestrator
                     var s2 = new List<Measurement>();
                     for (var rep = 0; rep < reps; rep++)
                     {
-                        foreach (var contender in Rotate(Pick(new[] { "imaprx", "imaprx-mailkit", "imaprx-pool", "mailkit", "mailkit-copy", "socket" }), rep))
+                        foreach (var contender in Rotate(Pick(new[] { "imaprx", "imaprx-mailkit", "imaprx-pool", "imaprx-native-pool", "mailkit", "mailkit-copy", "socket" }), rep))
                         {
                             s2.Add(await Run("S2", contender, "folder=Ten", $"count={ten}", "batch=100", "parallel=2"));
                         }

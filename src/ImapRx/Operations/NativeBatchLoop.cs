@@ -25,7 +25,8 @@ namespace ImapRx.Operations;
 /// </summary>
 internal static class NativeBatchLoop
 {
-    /// <param name="bulks">Makes the bulk sessions: each a counted pool slot with its own login and EXAMINE.</param>
+    /// <param name="planned">The bulk session that planned the fetch (open, the folder examined), used first; or null.</param>
+    /// <param name="bulks">Makes the other bulk sessions: each a counted pool slot with its own login and EXAMINE.</param>
     /// <param name="parallelism">At most this many bulk sessions (and batches in flight) at once.</param>
     /// <param name="uids">The UIDs still to deliver, ascending.</param>
     /// <param name="batchSize">UIDs per batch.</param>
@@ -36,6 +37,7 @@ internal static class NativeBatchLoop
     /// <param name="demand">Null for an observable; for a pull-based stream, awaited after each batch but the last.</param>
     /// <param name="cancellationToken">Ends the loop.</param>
     internal static async Task RunAsync<T>(
+        NativeFetchOperation.BulkConnection? planned,
         Func<NativeFetchOperation.BulkConnection> bulks,
         int parallelism,
         List<uint> uids,
@@ -51,6 +53,12 @@ internal static class NativeBatchLoop
         var open = new List<NativeFetchOperation.BulkConnection>();
         var idle = new Stack<NativeFetchOperation.BulkConnection>();
         var inFlight = new Queue<InFlight<T>>();
+        if (planned is not null)
+        {
+            open.Add(planned);
+            idle.Push(planned);
+        }
+
         try
         {
             for (var offset = 0; offset < uids.Count; offset += batchSize)
@@ -121,7 +129,7 @@ internal static class NativeBatchLoop
         async Task<List<T>?> FetchAsync(NativeFetchOperation.BulkConnection bulk, int offset, int count)
         {
             var session = await bulk.GetAsync(stop.Token).ConfigureAwait(false);
-            return await native(session, offset, count, stop.Token).ConfigureAwait(false);
+            return await native(session!, offset, count, stop.Token).ConfigureAwait(false);
         }
 
         async Task EmitHeadAsync()

@@ -72,7 +72,29 @@ internal sealed class NativeContentsOperation
 
     private async Task RunAsync(FetchProgress progress, IObserver<IReadOnlyList<MailMessageContent>> observer, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
+        NativeFetchOperation.BulkConnection? planner = null;
+        (List<uint> Uids, uint UidValidity)? plan = null;
+        var planned = NativePlanner.Outcome.NotHere;
+        if (NativePlanner.Applies(_folder, _options))
+        {
+            planner = new NativeFetchOperation.BulkConnection(_context, _folder, progress.UidValidity);
+            var (outcome, found, _, mailbox) = await NativePlanner.PlanAsync(planner, _options, progress, cancellationToken).ConfigureAwait(false);
+            planned = outcome;
+            if (outcome == NativePlanner.Outcome.Planned)
+            {
+                plan = (found!, mailbox!.UidValidity);
+            }
+            else
+            {
+                planner = null;
+            }
+        }
+
+        if (planned == NativePlanner.Outcome.NotHere)
+        {
+            plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
+        }
+
         if (plan is null)
         {
             return;
@@ -80,6 +102,7 @@ internal sealed class NativeContentsOperation
 
         var (uids, uidValidity) = plan.Value;
         await NativeBatchLoop.RunAsync(
+            planner,
             () => new NativeFetchOperation.BulkConnection(_context, _folder, uidValidity),
             NativeFetchOperation.Parallelism(_context, _options),
             uids,

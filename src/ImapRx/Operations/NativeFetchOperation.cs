@@ -75,13 +75,37 @@ internal sealed class NativeFetchOperation
 
     private async Task RunAsync(FetchProgress progress, IObserver<IReadOnlyList<MailMessageInfo>> observer, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
+        BulkConnection? planner = null;
+        Plan? plan = null;
+        var planned = NativePlanner.Outcome.NotHere;
+        if (NativePlanner.Applies(_folder, _options))
+        {
+            planner = new BulkConnection(_context, _folder, progress.UidValidity);
+            var (outcome, uids, listed, mailbox) = await NativePlanner.PlanAsync(planner, _options, progress, cancellationToken).ConfigureAwait(false);
+            planned = outcome;
+            if (outcome == NativePlanner.Outcome.Planned)
+            {
+                var folderType = FolderTypeClassifier.Classify(listed!.Attributes, listed.Name, listed.Delimiter);
+                plan = new Plan(uids!, mailbox!.UidValidity, listed.Name, folderType, mailbox.HasModSeq);
+            }
+            else
+            {
+                planner = null;
+            }
+        }
+
+        if (planned == NativePlanner.Outcome.NotHere)
+        {
+            plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
+        }
+
         if (plan is null)
         {
             return;
         }
 
         await NativeBatchLoop.RunAsync(
+            planner,
             () => new BulkConnection(_context, _folder, plan.UidValidity),
             Parallelism(_context, _options),
             plan.Uids,
@@ -248,7 +272,7 @@ internal sealed class NativeFetchOperation
 
     private sealed record Plan(List<uint> Uids, uint UidValidity, string FolderName, MailFolderType FolderType, bool HasModSeq);
 
-    /// <summary>The bulk session and its pool slot, opened on first use and reopened after a fallback.</summary>
+    /// <summary>The bulk session and its pool slot, opened on first use.</summary>
     internal sealed class BulkConnection
     {
         private readonly ClientContext _context;
@@ -257,12 +281,21 @@ internal sealed class NativeFetchOperation
         private IAsyncDisposable? _slot;
         private WireSession? _session;
 
+        /// <param name="context">Account and pool.</param>
+        /// <param name="folder">The folder to EXAMINE.</param>
+        /// <param name="uidValidity">The UIDVALIDITY the folder must still have; 0 for the session that plans the fetch.</param>
         internal BulkConnection(ClientContext context, string folder, uint uidValidity)
         {
             _context = context;
             _folder = folder;
             _uidValidity = uidValidity;
         }
+
+        /// <summary>The folder, as the caller named it.</summary>
+        internal string Folder => _folder;
+
+        /// <summary>The folder as this session's EXAMINE described it (once <see cref="GetAsync"/> has returned a session).</summary>
+        internal WireMailbox? Mailbox { get; private set; }
 
         /// <summary>Takes a pool slot for this session only if one is free now; false otherwise (see <see cref="NativeBatchLoop"/>).</summary>
         internal async Task<bool> TryReserveAsync()
@@ -271,8 +304,12 @@ internal sealed class NativeFetchOperation
             return _slot is not null;
         }
 
-        /// <summary>The session, opened on first use (on the slot <see cref="TryReserveAsync"/> took, else after waiting for one).</summary>
-        internal async Task<WireSession> GetAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// The session, opened on first use (on the slot <see cref="TryReserveAsync"/> took, else after waiting for
+        /// one) and the folder EXAMINEd. <paramref name="beforeExamine"/>, when given, runs first on a new session; if
+        /// it says no, the session stays open but unexamined and null is returned.
+        /// </summary>
+        internal async Task<WireSession?> GetAsync(CancellationToken cancellationToken, Func<WireSession, Task<bool>>? beforeExamine = null)
         {
             if (_session is not null)
             {
@@ -282,14 +319,21 @@ internal sealed class NativeFetchOperation
             _slot ??= await _context.Pool.LeaseSlotAsync(_context.Account, cancellationToken).ConfigureAwait(false);
             try
             {
-                _session = await WireSession.OpenAsync(_context.Account, cancellationToken).ConfigureAwait(false);
-                var uidValidity = await _session.ExamineAsync(_folder, cancellationToken).ConfigureAwait(false);
-                if (uidValidity != _uidValidity)
+                var session = await WireSession.OpenAsync(_context.Account, cancellationToken).ConfigureAwait(false);
+                _session = session;
+                if (beforeExamine is not null && !await beforeExamine(session).ConfigureAwait(false))
                 {
-                    throw new ImapUidValidityChangedException(_folder, _uidValidity, uidValidity);
+                    return null;
                 }
 
-                return _session;
+                var mailbox = await session.ExamineAsync(_folder, cancellationToken).ConfigureAwait(false);
+                if (_uidValidity != 0 && mailbox.UidValidity != _uidValidity)
+                {
+                    throw new ImapUidValidityChangedException(_folder, _uidValidity, mailbox.UidValidity);
+                }
+
+                Mailbox = mailbox;
+                return session;
             }
             catch
             {

@@ -57,6 +57,9 @@ internal struct WireCursor
         return false;
     }
 
+    /// <summary>Moves past <paramref name="count"/> bytes already looked at (never past the end).</summary>
+    internal void Advance(int count) => Position = Math.Min(End, Position + count);
+
     /// <summary>MailKit skips any run of spaces between tokens; so does this.</summary>
     [MethodImpl(WireJit.Hot)]
     internal void SkipSpaces()

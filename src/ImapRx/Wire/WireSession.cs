@@ -20,7 +20,7 @@ namespace ImapRx.Wire;
 /// <see cref="SaslMechanism"/> classes, ENABLE CONDSTORE, EXAMINE (read-only: nothing is ever marked read),
 /// UID FETCH, LOGOUT. It logs nothing and never puts a credential in an exception.
 /// </summary>
-internal sealed class WireSession : IAsyncDisposable
+internal sealed partial class WireSession : IAsyncDisposable
 {
     private static readonly string[] PreferredMechanisms = { "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN" };
 
@@ -86,15 +86,23 @@ internal sealed class WireSession : IAsyncDisposable
         }
     }
 
-    /// <summary>EXAMINEs <paramref name="folder"/> and returns its UIDVALIDITY.</summary>
-    internal async Task<uint> ExamineAsync(string folder, CancellationToken cancellationToken)
+    /// <summary>EXAMINEs <paramref name="folder"/>: its UIDVALIDITY, message count and whether it keeps mod-sequences.</summary>
+    internal async Task<WireMailbox> ExamineAsync(string folder, CancellationToken cancellationToken)
     {
         uint uidValidity = 0;
+        var exists = -1;
+        var modSeq = false;
         await RunAsync(
             "EXAMINE " + Quote(folder),
             response =>
             {
                 var text = response.ToText(120);
+                if (text.EndsWith(" EXISTS", StringComparison.OrdinalIgnoreCase) && int.TryParse(text.Substring(2, text.Length - 2 - " EXISTS".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+                {
+                    exists = count;
+                }
+
+                modSeq |= text.StartsWith("* OK [HIGHESTMODSEQ ", StringComparison.OrdinalIgnoreCase);
                 const string marker = "[UIDVALIDITY ";
                 var at = text.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
                 if (at >= 0)
@@ -112,7 +120,12 @@ internal sealed class WireSession : IAsyncDisposable
             throw new WireProtocolException("The server's EXAMINE response had no UIDVALIDITY.");
         }
 
-        return uidValidity;
+        if (exists < 0)
+        {
+            throw new WireProtocolException("The server's EXAMINE response had no EXISTS.");
+        }
+
+        return new WireMailbox(uidValidity, exists, modSeq && HasModSeq);
     }
 
     /// <summary>Runs one UID FETCH and collects its responses into a batch (which may come back rejected).</summary>

@@ -149,7 +149,8 @@ public sealed class NativeContentsOperationTests(DovecotFixture fixture)
         Assert.True(expected.Select(m => m.Uid).SequenceEqual(delivered.Select(m => m.Uid)), "delivered UIDs " + string.Join(",", delivered.Select(m => m.Uid)));
         AssertSame(expected.ToList(), delivered.ToList());
         Assert.True(proxy.CountEvents(FaultEventKind.Cut) >= 1, "the proxy cut a connection");
-        Assert.True(proxy.TotalConnections - connectionsBefore >= 3, "a new bulk session after the cut");
+        // The bulk session that planned and read the first batches, and a new one that planned again after the cut.
+        Assert.True(proxy.TotalConnections - connectionsBefore >= 2, "a new bulk session after the cut");
         Assert.True(batches.Total >= 7, $"the native reader read the batches ({batches.Total})");
     }
 

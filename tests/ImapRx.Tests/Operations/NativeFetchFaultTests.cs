@@ -35,8 +35,10 @@ public sealed class NativeFetchFaultTests(DovecotFixture fixture)
 
     [DovecotTheory]
     [InlineData("W1 CAPABILITY")] // before the credentials: a cut there is retried (after them it is final)
-    [InlineData("W5 EXAMINE")]
-    public async Task Messages_CutDuringTheBulkSessionsLoginOrExamine_Retried(string command)
+    [InlineData("W5 LIST")] // the bulk session plans the fetch: LIST, EXAMINE, UID SEARCH
+    [InlineData("W6 EXAMINE")]
+    [InlineData("W7 UID SEARCH")]
+    public async Task Messages_CutDuringTheBulkSessionsLoginOrPlan_Retried(string command)
     {
         var user = await fixture.CreateUserAsync();
         await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(44).Generate(60));

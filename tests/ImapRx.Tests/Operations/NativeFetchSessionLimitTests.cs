@@ -32,8 +32,10 @@ public sealed class NativeFetchSessionLimitTests(DovecotFixture fixture)
         // Some idle pooled connections first, as a busy client has them when the fetch starts.
         await Task.WhenAll(Enumerable.Range(0, maxConnections).Select(_ => client.GetFolderAsync(SandboxFolders.Inbox)));
 
-        // The bulk session's third UID FETCH (W8, after CAPABILITY, AUTHENTICATE, CAPABILITY, ENABLE, EXAMINE and
-        // two batches) gets BAD: that batch goes through MailKit, and a new bulk session takes the next one.
+        // W8 UID FETCH gets BAD: the first batch of the bulk session that planned the fetch (after CAPABILITY,
+        // AUTHENTICATE, CAPABILITY, ENABLE, LIST, EXAMINE, UID SEARCH), then the third batch of every later bulk
+        // session (which does not plan: EXAMINE is its W5). Those batches go through MailKit, a new bulk session
+        // takes the next ones.
         var reject = proxy.Rewrite(Direction.ClientToServer, "W8 UID FETCH", "W8 UID FETCX");
         var cut = proxy.CutOnPattern(Direction.ServerToClient, "* 260 FETCH");
         using var sampling = new CancellationTokenSource();
@@ -54,15 +56,16 @@ public sealed class NativeFetchSessionLimitTests(DovecotFixture fixture)
     [DovecotFact]
     public async Task Messages_BulkLogoutAnsweredLate_NoOtherSessionUntilTheServerEndedTheBulkOne()
     {
-        // A pool of one: after the rejected batch the bulk session logs out and MailKit takes the slot. The proxy
+        // A pool of one: after the rejected batch (the second of the bulk session that planned the fetch: LIST,
+        // EXAMINE and UID SEARCH are its W5 to W7) the bulk session logs out and MailKit takes the slot. The proxy
         // holds the LOGOUT for 4 s, longer than the 2 s the session used to wait before closing and giving its slot
         // back, so the server still ran the bulk session while MailKit logged in. It must wait for the server's end.
         var user = await fixture.CreateUserAsync();
         await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(42).Generate(120));
         await using var proxy = new FaultProxy(fixture.Server.PlainPort);
         await using var client = new ImapRxClient(ThroughProxy(proxy, user, maxConnections: 1));
-        var reject = proxy.Rewrite(Direction.ClientToServer, "W7 UID FETCH", "W7 UID FETCX");
-        var hold = proxy.HoldOnPattern(Direction.ClientToServer, "W8 LOGOUT", TimeSpan.FromSeconds(4));
+        var reject = proxy.Rewrite(Direction.ClientToServer, "W9 UID FETCH", "W9 UID FETCX");
+        var hold = proxy.HoldOnPattern(Direction.ClientToServer, "W10 LOGOUT", TimeSpan.FromSeconds(4));
         using var sampling = new CancellationTokenSource();
         var sampler = SampleAsync(fixture.Server, user, sampling.Token);
 

@@ -55,8 +55,8 @@ public sealed class NativeParallelFetchTests(DovecotFixture fixture)
             .Subscribe(b => { lock (received) { received.Add(b); } }, ex => completed.TrySetException(ex), () => completed.TrySetResult());
         await hold.WhenFired.WaitAsync(Patience);
 
-        // Three bulk sessions and the idle pooled connection that planned the fetch, all open at once.
-        Assert.Equal(4, await fixture.Server.WaitForConnectionsAsync(4, user.Name, Patience));
+        // Three bulk sessions open at once (the first planned the fetch: no pooled MailKit connection was needed).
+        Assert.Equal(3, await fixture.Server.WaitForConnectionsAsync(3, user.Name, Patience));
         lock (received)
         {
             Assert.Empty(received);
@@ -118,7 +118,8 @@ public sealed class NativeParallelFetchTests(DovecotFixture fixture)
         await using var client = new ImapRxClient(NativeFetchSessionLimitTests.ThroughProxy(proxy, user, maxConnections: 2));
         var expected = await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { BatchSize = 300 });
 
-        // Every bulk session's second UID FETCH gets BAD. The pool has no slot beyond the two bulk sessions, so the
+        // The second UID FETCH of every bulk session that did not plan the fetch gets BAD (the planning session's
+        // W7 is its UID SEARCH). The pool has no slot beyond the two bulk sessions, so the
         // MailKit fetch of a rejected batch can only lease once the fetch has let go of them.
         var reject = proxy.Rewrite(Direction.ClientToServer, "W7 UID FETCH", "W7 UID FETCX");
         using var fallbacks = new CounterListener(NativeFetchDiagnostics.FallbacksName);
@@ -151,13 +152,12 @@ public sealed class NativeParallelFetchTests(DovecotFixture fixture)
         var subscription = client.Messages(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, MaxParallelism = 3, BatchSize = 50 })
             .Subscribe(m => { lock (received) { received.Add(m.Uid); } });
         await hold.WhenFired.WaitAsync(Patience);
-        await fixture.Server.WaitForConnectionsAsync(4, user.Name, Patience);
+        Assert.Equal(3, await fixture.Server.WaitForConnectionsAsync(3, user.Name, Patience));
 
         subscription.Dispose();
 
-        // Left: only the pooled connection that planned the fetch, idle in the pool, as the server counts it too.
-        Assert.Equal(1, await fixture.Server.WaitForConnectionsAsync(1, user.Name, TimeSpan.FromSeconds(30)));
-        Assert.Equal(new ImapRx.Pooling.ImapPoolStatistics(OpenConnections: 1, LeasesInUse: 0, IdleConnections: 1), client.Pool.GetStatistics(client.Account));
+        Assert.Equal(0, await fixture.Server.WaitForConnectionsAsync(0, user.Name, TimeSpan.FromSeconds(30)));
+        Assert.Equal(new ImapRx.Pooling.ImapPoolStatistics(OpenConnections: 0, LeasesInUse: 0, IdleConnections: 0), client.Pool.GetStatistics(client.Account));
         lock (received)
         {
             Assert.Equal(Enumerable.Range(1, 50).Select(i => (uint)i), received);
@@ -198,6 +198,75 @@ public sealed class NativeParallelFetchTests(DovecotFixture fixture)
             Assert.True(expected[i].Data.Span.SequenceEqual(native[i].Data.Span), $"UID {expected[i].Uid}: bytes differ");
         }
 
+        Assert.Equal(0, client.Pool.GetStatistics(client.Account).LeasesInUse);
+    }
+    [DovecotTheory]
+    [InlineData(SandboxFolders.Sent)]
+    [InlineData(SandboxFolders.Drafts)]
+    [InlineData(SandboxFolders.Junk)]
+    [InlineData(SandboxFolders.ProjectsQ1)]
+    [InlineData(SandboxFolders.WithSpace)]
+    [InlineData("inbox")]
+    public async Task Messages_PlannedOnTheBulkSession_FolderNameAndKindAsMailKitSaysThem(string folder)
+    {
+        var user = await fixture.CreateUserAsync();
+        var stored = folder == "inbox" ? SandboxFolders.Inbox : folder;
+        await new MaildirWriter(fixture.Server).WriteAsync(user, stored, new CorpusGenerator(67).Generate(12));
+        await using var client = SandboxAccounts.Client(fixture.Server, user, maxConnections: 3);
+        using var batches = new CounterListener(NativeFetchDiagnostics.BatchesName);
+
+        var mailKit = await client.GetMessagesAsync(folder, new FetchOptions { BatchSize = 5 });
+        var native = await client.GetMessagesAsync(folder, new FetchOptions { UseNativeReader = true, MaxParallelism = 2, BatchSize = 5 });
+
+        Assert.Equal(12, mailKit.Count);
+        InfoAssert.Equal(mailKit.ToList(), native.ToList());
+        Assert.All(native, m => Assert.Equal(stored, m.Folder)); // "inbox" is the server's INBOX
+        Assert.All(native, m => Assert.Equal(folder == SandboxFolders.Sent, m.IsSent));
+        Assert.All(native, m => Assert.Equal(folder == SandboxFolders.Junk, m.IsSpam));
+        Assert.True(batches.Total >= 3, $"the native reader read the batches ({batches.Total})");
+    }
+
+    [DovecotFact]
+    public async Task Messages_WhereOrUidsOrSinceUidAndLimit_NativeSameAsMailKit()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(68).Generate(80));
+        await using var client = SandboxAccounts.Client(fixture.Server, user, maxConnections: 3);
+        var all = await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { BatchSize = 80 });
+        var subject = all[17].Subject!.Split(' ')[0];
+
+        // A search and a UID list are planned on MailKit (the search language is its); the rest on the bulk session.
+        foreach (var options in new[]
+        {
+            new FetchOptions { Where = $"SUBJECT \"{subject}\"", BatchSize = 4 },
+            new FetchOptions { Uids = new uint[] { 3, 9, 10, 11, 40, 79, 500 }, BatchSize = 2 },
+            new FetchOptions { SinceUid = 70, BatchSize = 3 },
+            new FetchOptions { SinceUid = 80, BatchSize = 3 },
+            new FetchOptions { Limit = 9, BatchSize = 4 },
+        })
+        {
+            var mailKit = await client.GetMessagesAsync(SandboxFolders.Inbox, options);
+            options.UseNativeReader = true;
+            options.MaxParallelism = 2;
+            var native = await client.GetMessagesAsync(SandboxFolders.Inbox, options);
+            InfoAssert.Equal(mailKit.ToList(), native.ToList());
+        }
+
+        Assert.Empty(await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, SinceUid = 80 }));
+        Assert.Equal(9, (await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, Limit = 9 })).Count);
+    }
+
+    [DovecotFact]
+    public async Task Messages_FolderThatDoesNotExist_SameErrorAsTheMailKitPath()
+    {
+        var user = await fixture.CreateUserAsync();
+        await using var client = SandboxAccounts.Client(fixture.Server, user, maxConnections: 2);
+
+        var mailKit = await Assert.ThrowsAnyAsync<Exception>(() => client.GetMessagesAsync("NoSuchFolder", new FetchOptions()));
+        var native = await Assert.ThrowsAnyAsync<Exception>(() => client.GetMessagesAsync("NoSuchFolder", new FetchOptions { UseNativeReader = true }));
+
+        Assert.IsType<ImapFolderNotFoundException>(mailKit);
+        Assert.Equal(mailKit.GetType(), native.GetType());
         Assert.Equal(0, client.Pool.GetStatistics(client.Account).LeasesInUse);
     }
 }
