@@ -16,12 +16,12 @@ public static class BodyFetch
             case "imaprx":
             case "imaprx-mailkit":
             case "imaprx-pool":
-            case "imaprx-native-pool":
+            case "imaprx-native2":
             {
                 // imaprx: the native FETCH reader (one connection); imaprx-mailkit: the same call through MailKit's
                 // GetStreamsAsync (today's path, and what a rejected batch falls back to); imaprx-pool: MailKit on N;
-                // imaprx-native-pool: the native reader on N bulk sessions.
-                var parallel = contender is "imaprx-pool" or "imaprx-native-pool" ? settings.Int("parallel", 4) : 1;
+                // imaprx-native2: the native reader on 2 bulk sessions.
+                var parallel = contender == "imaprx-pool" ? settings.Int("parallel", 4) : contender == "imaprx-native2" ? 2 : 1;
                 await using var client = Child.ImapRx(settings, parallel + 1);
                 long items = 0;
                 long bytes = 0;
@@ -30,7 +30,7 @@ public static class BodyFetch
                     BatchSize = batch,
                     MaxParallelism = parallel,
                     Limit = settings.Int("limit", int.MaxValue),
-                    UseNativeReader = contender is "imaprx" or "imaprx-native-pool",
+                    UseNativeReader = contender is "imaprx" or "imaprx-native2",
                 };
                 await client.MessageContents(settings.Folder, options)
                     .ForEachAsync(m =>

@@ -120,7 +120,7 @@ public static class Orchestrator
                     var s2 = new List<Measurement>();
                     for (var rep = 0; rep < reps; rep++)
                     {
-                        foreach (var contender in Rotate(Pick(new[] { "imaprx", "imaprx-mailkit", "imaprx-pool", "imaprx-native-pool", "mailkit", "mailkit-copy", "socket" }), rep))
+                        foreach (var contender in Rotate(Pick(new[] { "imaprx", "imaprx-mailkit", "imaprx-pool", "imaprx-native2", "mailkit", "mailkit-copy", "socket" }), rep))
                         {
                             s2.Add(await Run("S2", contender, "folder=Ten", $"count={ten}", "batch=100", "parallel=2"));
                         }
