@@ -87,12 +87,12 @@ public sealed class FetchOptions
     }
 
     /// <summary>
-    /// Opt in to ImapRx's own FETCH reader for header fetches (<see cref="Bodies"/> = <see cref="BodyFetchMode.None"/>,
-    /// one connection) and whole-message fetches (<c>MessageContents</c>, one connection): a bulk session of its own,
-    /// counted against the pool, instead of MailKit's reader. The result
-    /// is the same (a batch the reader cannot prove it understood is fetched again through MailKit). Off by
-    /// default for now: it saves about a quarter of the client's CPU, not yet the wall time, and when it swaps a
-    /// pooled connection for its bulk session the server can briefly count one session more than MaxConnections.
+    /// Opt in to ImapRx's own FETCH reader for header fetches (<see cref="Bodies"/> = <see cref="BodyFetchMode.None"/>)
+    /// and whole-message fetches (<c>MessageContents</c>): bulk sessions of its own, counted against the pool, plan the
+    /// fetch (unless <see cref="Where"/> or <see cref="Uids"/> is set) and read it, up to <see cref="MaxParallelism"/>
+    /// side by side, instead of MailKit's reader. The result is the same (a batch the reader cannot prove it
+    /// understood is fetched again through MailKit). Off by default until it has run as the default through the
+    /// whole test suite.
     /// </summary>
     /// <value>The default is false.</value>
     public bool UseNativeReader { get; set; }

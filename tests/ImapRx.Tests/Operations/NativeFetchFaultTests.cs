@@ -84,4 +84,42 @@ public sealed class NativeFetchFaultTests(DovecotFixture fixture)
         var again = await client.Messages(SandboxFolders.Inbox, Native).Select(m => m.Uid).ToList().ToTask().WaitAsync(Patience);
         Assert.Equal(Enumerable.Range(1, 120).Select(i => (uint)i), again);
     }
+    [DovecotFact]
+    public async Task Messages_ServerWithoutEsearch_PlannedWithPlainUidSearch()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(46).Generate(40));
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+
+        // A server without ESEARCH, as far as the client can tell: the bulk session asks "UID SEARCH UID 11:*" and
+        // reads the plain "* SEARCH" answer.
+        proxy.Rewrite(Direction.ServerToClient, " ESEARCH", string.Empty);
+        var plain = proxy.Rewrite(Direction.ClientToServer, "W7 UID SEARCH UID 11:*", "W7 UID SEARCH UID 11:*");
+        await using var client = new ImapRxClient(NativeFetchSessionLimitTests.ThroughProxy(proxy, user, maxConnections: 2));
+
+        var native = await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, SinceUid = 10, BatchSize = 7 }).WaitAsync(Patience);
+        var mailKit = await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { SinceUid = 10, BatchSize = 7 }).WaitAsync(Patience);
+
+        Assert.Equal(1, plain.RewrittenCount);
+        Assert.Equal(Enumerable.Range(11, 30).Select(i => (uint)i), native.Select(m => m.Uid));
+        ImapRx.Tests.Wire.InfoAssert.Equal(mailKit.ToList(), native.ToList());
+    }
+
+    [DovecotFact]
+    public async Task Messages_SearchAnswersMoreUidsThanTheFolderHolds_PlannedOnMailKitInstead()
+    {
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(47).Generate(40));
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+
+        // Only the bulk session's answer (its tag): 4 billion UIDs must not be expanded into a list.
+        var inflated = proxy.Rewrite(Direction.ServerToClient, "(TAG \"W7\") UID ALL 1:40", "(TAG \"W7\") UID ALL 1:4294967295");
+        await using var client = new ImapRxClient(NativeFetchSessionLimitTests.ThroughProxy(proxy, user, maxConnections: 2));
+
+        var uids = await client.Messages(SandboxFolders.Inbox, Native).Select(m => m.Uid).ToList().ToTask().WaitAsync(Patience);
+
+        Assert.Equal(1, inflated.RewrittenCount);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (uint)i), uids);
+        Assert.Equal(0, client.Pool.GetStatistics(client.Account).LeasesInUse);
+    }
 }
