@@ -4,8 +4,10 @@ using SharpFuzz;
 namespace ImapRx.Fuzz;
 
 /// <summary>
-/// <c>fuzz</c>: the target under afl-fuzz (run.sh). <c>replay DIR...</c>: every file of the folders through the same
-/// target in-process; exits 1 on the first failure, naming the file. <c>seeds DIR COUNT</c>: writes generated replies.
+/// <c>fuzz</c>: the header target under afl-fuzz (run.sh); <c>fuzz-body</c>: the whole-message target
+/// (<c>run.sh MINUTES body</c>). <c>replay DIR...</c> / <c>replay-body DIR...</c>: every file of the folders through
+/// the same target in-process; exits 1 on the first failure, naming the file. <c>seeds DIR COUNT</c>: writes
+/// generated replies.
 /// </summary>
 public static class Program
 {
@@ -21,8 +23,18 @@ public static class Program
                     WireFuzzTarget.Run(copy.ToArray());
                 });
                 return 0;
+            case "fuzz-body":
+                Fuzzer.OutOfProcess.Run(stream =>
+                {
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    WireBodyFuzzTarget.Run(copy.ToArray());
+                });
+                return 0;
             case "replay" when args.Length > 1:
-                return Replay(args.Skip(1));
+                return Replay(args.Skip(1), WireFuzzTarget.Run);
+            case "replay-body" when args.Length > 1:
+                return Replay(args.Skip(1), WireBodyFuzzTarget.Run);
             case "seeds" when args.Length == 3 && int.TryParse(args[2], out var count):
                 Directory.CreateDirectory(args[1]);
                 for (var seed = 0; seed < count; seed++)
@@ -32,12 +44,12 @@ public static class Program
 
                 return 0;
             default:
-                Console.Error.WriteLine("usage: ImapRx.Fuzz fuzz | replay DIR... | seeds DIR COUNT");
+                Console.Error.WriteLine("usage: ImapRx.Fuzz fuzz | fuzz-body | replay DIR... | replay-body DIR... | seeds DIR COUNT");
                 return 2;
         }
     }
 
-    private static int Replay(IEnumerable<string> folders)
+    private static int Replay(IEnumerable<string> folders, Func<byte[], WireFuzzTarget.Outcome> target)
     {
         // afl-fuzz leaves a README.txt beside its crashes; it is not an input.
         var files = folders
@@ -51,7 +63,7 @@ public static class Program
         {
             try
             {
-                if (WireFuzzTarget.Run(File.ReadAllBytes(file)) == WireFuzzTarget.Outcome.Accepted)
+                if (target(File.ReadAllBytes(file)) == WireFuzzTarget.Outcome.Accepted)
                 {
                     accepted++;
                 }

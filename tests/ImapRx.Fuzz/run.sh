@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the native FETCH reader (tests/ImapRx.Tests/Wire/WireFuzzTarget.cs) with afl-fuzz. By hand, never in CI:
-#   tests/ImapRx.Fuzz/run.sh [minutes]     (default 10)
+#   tests/ImapRx.Fuzz/run.sh [minutes] [body]     (default 10; "body": the whole-message target, corpus-body/)
 # Installs afl++ (apt-get, needs root) and the sharpfuzz tool (into the git-ignored .tools/) when missing, builds
 # Release, instruments ImapRx.dll (only it) in a copy of the output, and fuzzes from corpus/. Everything it writes
 # goes to the git-ignored tests/ImapRx.Fuzz/out/ (findings in out/findings/default/{crashes,hangs,queue}).
@@ -8,8 +8,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 minutes=${1:-10}
+mode=${2:-headers}
+if [ "$mode" = body ]; then target=fuzz-body; corpus="$here/corpus-body"; replay=replay-body; regressions=regressions-body; out="$here/out-body"
+else target=fuzz; corpus="$here/corpus"; replay=replay; regressions=regressions; fi
 tools="$root/.tools/sharpfuzz"
-out="$here/out"
+out=${out:-"$here/out"}
 bin="$here/bin/Release/net10.0"
 
 if ! command -v afl-fuzz >/dev/null; then
@@ -30,8 +33,8 @@ cp -r "$bin" "$out/app"
 # shared, so no CPU pinning; -t: the first run starts the runtime.
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_NO_UI=1 AFL_AUTORESUME=1
-afl-fuzz -i "$here/corpus" -o "$out/findings" -t 10000 -m none -V $((minutes * 60)) \
-  -- dotnet "$out/app/ImapRx.Fuzz.dll" fuzz || true
+afl-fuzz -i "$corpus" -o "$out/findings" -t 10000 -m none -V $((minutes * 60)) \
+  -- dotnet "$out/app/ImapRx.Fuzz.dll" "$target" || true
 
 stats="$out/findings/default/fuzzer_stats"
 if [ -f "$stats" ]; then
@@ -40,7 +43,7 @@ fi
 cat <<TEXT
 
 Replay the findings through the same target, uninstrumented, in-process (exits 1 on the first failure):
-  dotnet $bin/ImapRx.Fuzz.dll replay $out/findings/default/crashes $out/findings/default/hangs
-A crash that reproduces belongs in tests/ImapRx.Fuzz/regressions/ (replayed by WireFuzzCorpusTests in CI);
-small new queue entries ($out/findings/default/queue) can join tests/ImapRx.Fuzz/corpus/.
+  dotnet $bin/ImapRx.Fuzz.dll $replay $out/findings/default/crashes $out/findings/default/hangs
+A crash that reproduces belongs in tests/ImapRx.Fuzz/$regressions/ (replayed by WireFuzzCorpusTests in CI);
+small new queue entries ($out/findings/default/queue) can join $corpus/.
 TEXT

@@ -21,6 +21,11 @@ internal sealed class FetchProgress
     /// <summary>The messages of this fetch whose summary MailKit could not read (kept across retries).</summary>
     internal UnreadableMessages? Unreadable { get; set; }
 
-    /// <summary>The native reader logs its first fallback to MailKit of a fetch, and counts the rest.</summary>
-    internal bool FallbackLogged { get; set; }
+    private int _fallbackLogged;
+
+    /// <summary>
+    /// The native reader logs its first fallback to MailKit of a fetch, and counts the rest: true exactly once, for
+    /// the first caller, even when parallel bulk sessions reject batches at the same moment.
+    /// </summary>
+    internal bool TryClaimFallbackLog() => System.Threading.Interlocked.Exchange(ref _fallbackLogged, 1) == 0;
 }

@@ -174,9 +174,8 @@ internal static class NativeBatchLoop
     internal static void CountFallback(ClientContext context, FetchProgress progress, string reason)
     {
         context.Pool.Metrics.NativeFallbacks.Add(1);
-        if (!progress.FallbackLogged)
+        if (progress.TryClaimFallbackLog())
         {
-            progress.FallbackLogged = true;
             NativeFetchDiagnostics.Fallback(context.Logger, context.Account.AccountKey, reason);
         }
     }

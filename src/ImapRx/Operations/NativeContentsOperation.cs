@@ -157,9 +157,27 @@ internal sealed class NativeContentsOperation
         WireSession session, List<uint> uids, uint uidValidity, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
     {
         var fetched = await session.FetchAsync(NativeFetchOperation.UidSet(uids, offset, count), Items, keepRawMessage: true, cancellationToken).ConfigureAwait(false);
-        if (fetched.RejectedBecause is { } reason)
+        var batch = ToContents(fetched, _folder, uidValidity, out var reason);
+        if (batch is null)
         {
-            Reject(progress, reason);
+            Reject(progress, reason!);
+            return null;
+        }
+
+        _context.Pool.Metrics.NativeBatches.Add(1);
+        return batch;
+    }
+
+    /// <summary>
+    /// A fetched batch as the messages it delivers, in UID order; null (with the reason) when it must go to MailKit
+    /// instead: the reader rejected it, a response came without BODY[] (an unsolicited flag update, say: rather than
+    /// guess, MailKit fetches the batch), or two responses share a UID. The fuzz target runs this same method.
+    /// </summary>
+    internal static List<MailMessageContent>? ToContents(WireFetchBatch fetched, string folder, uint uidValidity, out string? rejectedBecause)
+    {
+        rejectedBecause = fetched.RejectedBecause;
+        if (rejectedBecause is not null)
+        {
             return null;
         }
 
@@ -168,13 +186,11 @@ internal sealed class NativeContentsOperation
         {
             if (summary.RawMessage is not { } raw)
             {
-                // A FETCH without BODY[] (an unsolicited flag update, say) is not a message MailKit would hand over
-                // either; rather than guess, let MailKit fetch the batch.
-                Reject(progress, "a FETCH response without BODY[]");
+                rejectedBecause = "a FETCH response without BODY[]";
                 return null;
             }
 
-            batch.Add(new MailMessageContent(_folder, summary.Uid, uidValidity, raw));
+            batch.Add(new MailMessageContent(folder, summary.Uid, uidValidity, raw));
         }
 
         batch.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
@@ -182,12 +198,11 @@ internal sealed class NativeContentsOperation
         {
             if (batch[i].Uid == batch[i - 1].Uid)
             {
-                Reject(progress, "two messages with one UID");
+                rejectedBecause = "two messages with one UID";
                 return null;
             }
         }
 
-        _context.Pool.Metrics.NativeBatches.Add(1);
         return batch;
     }
 

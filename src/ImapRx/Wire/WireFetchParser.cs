@@ -109,6 +109,12 @@ internal static class WireFetchParser
                     throw WireCursor.Reject("BODY[] NIL");
                 }
 
+                if (cursor.Peek() == (byte)'~')
+                {
+                    // A literal8 belongs to BINARY[] (RFC 3516); MailKit fails on one after BODY[] (found by fuzzing).
+                    throw WireCursor.Reject("BODY[] as a literal8");
+                }
+
                 var (buffer, offset, length) = cursor.ReadStringBytes();
                 var copy = new byte[length];
                 Buffer.BlockCopy(buffer, offset, copy, 0, length);

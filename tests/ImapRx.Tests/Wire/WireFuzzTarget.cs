@@ -107,6 +107,114 @@ internal static class WireFuzzTarget
     }
 }
 
+/// <summary>
+/// The second fuzz target: the input is a server's untagged reply to <c>UID FETCH set (UID BODY.PEEK[])</c>, read as
+/// the whole-message path reads it (<see cref="ImapRx.Operations.NativeContentsOperation.ToContents"/>). The reader
+/// must finish within the same bound, and either reject the batch or hand over exactly the messages, UIDs and bytes
+/// MailKit's <c>GetStreams</c> hands over for the same reply.
+/// </summary>
+internal static class WireBodyFuzzTarget
+{
+    private static readonly byte[] Tagged = Encoding.ASCII.GetBytes("W1 OK done\r\n");
+
+    /// <summary>Runs one input; throws when the reader crashed, looped, or disagreed with MailKit.</summary>
+    internal static WireFuzzTarget.Outcome Run(byte[] untagged)
+    {
+        ArgumentNullException.ThrowIfNull(untagged);
+        var actual = Native(untagged);
+        if (actual is null)
+        {
+            return WireFuzzTarget.Outcome.Rejected;
+        }
+
+        var (expected, error) = ThroughMailKit(untagged);
+        if (error is not null)
+        {
+            throw new WireFuzzFailure($"the native reader accepted {actual.Count} message(s), but MailKit could not read the reply: {error.GetType().Name}: {error.Message}");
+        }
+
+        if (expected!.Count != actual.Count)
+        {
+            throw new WireFuzzFailure($"the native reader handed over {actual.Count} message(s), MailKit {expected.Count}");
+        }
+
+        for (var i = 0; i < expected.Count; i++)
+        {
+            if (expected[i].Uid != actual[i].Uid)
+            {
+                throw new WireFuzzFailure($"message {i}: UID {actual[i].Uid} natively, {expected[i].Uid} through MailKit");
+            }
+
+            if (!expected[i].Data.AsSpan().SequenceEqual(actual[i].Data.Span))
+            {
+                throw new WireFuzzFailure($"UID {expected[i].Uid}: {actual[i].Data.Length} bytes natively, {expected[i].Data.Length} through MailKit, not the same");
+            }
+        }
+
+        return WireFuzzTarget.Outcome.Accepted;
+    }
+
+    /// <summary>The whole-message path over the input and the tagged OK: the messages in UID order, or null when rejected.</summary>
+    internal static List<MailMessageContent>? Native(byte[] untagged)
+    {
+        var bytes = new byte[untagged.Length + Tagged.Length];
+        untagged.CopyTo(bytes, 0);
+        Tagged.CopyTo(bytes, untagged.Length);
+        var reader = new WireResponseReader(new MemoryStream(bytes), initialBufferBytes: 16);
+        var batch = new WireFetchBatch(keepRawMessage: true);
+        var bound = bytes.Length / 2;
+        try
+        {
+            for (var reads = 0; ; reads++)
+            {
+                if (reads > bound)
+                {
+                    throw new WireFuzzFailure($"the reader returned more than {bound} responses from {bytes.Length} bytes: it loops");
+                }
+
+                var response = reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                if (response.StartsWith("W1 "))
+                {
+                    break;
+                }
+
+                batch.Add(response);
+            }
+
+            return ImapRx.Operations.NativeContentsOperation.ToContents(batch, "INBOX", WireHarness.UidValidity, out _);
+        }
+        catch (Exception ex) when (ex is WireProtocolException or WireRejectedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What MailKit's GetStreams hands over for the same bytes, in UID order, or the exception it threw.</summary>
+    internal static (List<(uint Uid, byte[] Data)>? Messages, Exception? Error) ThroughMailKit(byte[] untagged)
+    {
+        try
+        {
+            using var client = new global::MailKit.Net.Imap.ImapClient();
+            client.Connect(new FetchReplayStream(untagged), "replay.invalid", 143, global::MailKit.Security.SecureSocketOptions.None);
+            client.Authenticate("user", "secret");
+            var inbox = client.Inbox;
+            inbox.Open(global::MailKit.FolderAccess.ReadOnly);
+            var messages = new List<(uint Uid, byte[] Data)>();
+            ((global::MailKit.Net.Imap.ImapFolder)inbox).GetStreams(global::MailKit.UniqueIdRange.All, (_, _, uid, stream) =>
+            {
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                messages.Add((uid.Id, copy.ToArray()));
+            });
+            return (messages.OrderBy(m => m.Uid).ToList(), null);
+        }
+        catch (Exception ex)
+        {
+            return (null, ex);
+        }
+    }
+}
+
 /// <summary>The native reader looped, or accepted a reply MailKit reads differently or cannot read.</summary>
 internal sealed class WireFuzzFailure : Exception
 {
