@@ -15,10 +15,12 @@ internal sealed class FifoGate
     private readonly object _lock = new();
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly IScheduler _scheduler;
+    private readonly int _slots;
     private int _free;
 
     internal FifoGate(int slots, IScheduler scheduler)
     {
+        _slots = slots;
         _free = slots;
         _scheduler = scheduler;
     }
@@ -31,6 +33,18 @@ internal sealed class FifoGate
             lock (_lock)
             {
                 return _waiters.Count;
+            }
+        }
+    }
+
+    /// <summary>Slots held right now (granted and not yet released).</summary>
+    internal int Taken
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _slots - _free;
             }
         }
     }

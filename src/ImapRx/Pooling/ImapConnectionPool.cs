@@ -298,7 +298,10 @@ public sealed class ImapConnectionPool : IAsyncDisposable
             ImapConnection? surplus = null;
             lock (_gate)
             {
-                if (Volatile.Read(ref _open) >= _account.MaxConnections && _idle.Count > 0)
+                // Every slot holder has (or is still connecting) one connection, and every idle connection is open:
+                // the holders, this slot included, and the idle ones must fit the limit. Open connections alone
+                // miss a lease still connecting, which is counted only once it has logged in.
+                if ((Volatile.Read(ref _open) >= _account.MaxConnections || _slots.Taken + _idle.Count > _account.MaxConnections) && _idle.Count > 0)
                 {
                     surplus = _idle[0];
                     _idle.RemoveAt(0);
