@@ -79,6 +79,13 @@ internal sealed partial class WireSession : IAsyncDisposable
             await DisposeQuietlyAsync(session, socket).ConfigureAwait(false);
             throw new OperationCanceledException(cancellationToken);
         }
+        catch (OperationCanceledException ex)
+        {
+            // The deadline, not the caller: a server silent for Timeout while the session opens is a time-out (a
+            // connection failure, retried), as it is mid-command, never a cancellation nobody asked for.
+            await DisposeQuietlyAsync(session, socket).ConfigureAwait(false);
+            throw new TimeoutException($"The server sent nothing for {account.Timeout.TotalSeconds:0.#} s while the session was opening.", ex);
+        }
         catch
         {
             await DisposeQuietlyAsync(session, socket).ConfigureAwait(false);

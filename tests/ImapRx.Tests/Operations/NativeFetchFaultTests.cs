@@ -122,4 +122,31 @@ public sealed class NativeFetchFaultTests(DovecotFixture fixture)
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (uint)i), uids);
         Assert.Equal(0, client.Pool.GetStatistics(client.Account).LeasesInUse);
     }
+    [DovecotFact]
+    public async Task Messages_ServerStallsForGood_FailsWithAConnectionErrorAfterItsRetriesNotACancellation()
+    {
+        // Found running the suite with the native reader on by default: the retry's new bulk session met the stall
+        // while opening, and its deadline came out as an OperationCanceledException nobody asked for.
+        var user = await fixture.CreateUserAsync();
+        await new MaildirWriter(fixture.Server).WriteAsync(user, SandboxFolders.Inbox, new CorpusGenerator(48).GenerateSmall(300));
+        await using var proxy = new FaultProxy(fixture.Server.PlainPort);
+        var account = NativeFetchSessionLimitTests.ThroughProxy(proxy, user, maxConnections: 2);
+        account.Timeout = TimeSpan.FromSeconds(1);
+        account.MaxRetries = 1;
+        await using var client = new ImapRxClient(account);
+        var delivered = 0;
+
+        var stream = client.Messages(SandboxFolders.Inbox, new FetchOptions { UseNativeReader = true, BatchSize = 100 }).Do(_ =>
+        {
+            if (Interlocked.Increment(ref delivered) == 150)
+            {
+                proxy.Stall(Direction.ServerToClient);
+            }
+        });
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => stream.LastAsync().ToTask().WaitAsync(Patience));
+
+        Assert.True(error is ImapConnectionException or ImapConnectException, error.ToString());
+        Assert.True(delivered < 300, "a stalled fetch cannot have delivered everything");
+        Assert.Equal(0, client.Pool.GetStatistics(client.Account).LeasesInUse);
+    }
 }
