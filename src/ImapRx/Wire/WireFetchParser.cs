@@ -63,6 +63,13 @@ internal static class WireFetchParser
             cursor.SkipSpaces();
             if (cursor.AtomEquals(item, "UID"))
             {
+                if (summary.Uid != 0)
+                {
+                    // MailKit hands a BODY[] over with the UID read so far, so which one counts depends on the order
+                    // (found by fuzzing the whole-message path).
+                    throw WireCursor.Reject("UID twice in one FETCH response");
+                }
+
                 summary.Uid = cursor.ReadNumber();
                 if (summary.Uid == 0)
                 {
@@ -115,7 +122,20 @@ internal static class WireFetchParser
                     throw WireCursor.Reject("BODY[] as a literal8");
                 }
 
+                if (summary.RawMessage is not null)
+                {
+                    throw WireCursor.Reject("BODY[] twice in one FETCH response");
+                }
+
+                var quoted = cursor.Peek() == (byte)'"';
                 var (buffer, offset, length) = cursor.ReadStringBytes();
+                if (quoted && Array.FindIndex(buffer, offset, length, static b => b >= 0x80) >= 0)
+                {
+                    // MailKit reads a quoted string as text and hands its re-encoding over, not the bytes (found by
+                    // fuzzing); servers send bodies as literals.
+                    throw WireCursor.Reject("BODY[] as a quoted string with 8-bit bytes");
+                }
+
                 var copy = new byte[length];
                 Buffer.BlockCopy(buffer, offset, copy, 0, length);
                 summary.RawMessage = copy;
