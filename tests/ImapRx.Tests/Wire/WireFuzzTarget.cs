@@ -115,22 +115,19 @@ internal static class WireFuzzTarget
 /// </summary>
 internal static class WireBodyFuzzTarget
 {
-    private static readonly byte[] Tagged = Encoding.ASCII.GetBytes("W1 OK done\r\n");
+    private const string EndLine = "W1 OK end of the fuzz input";
+
+    private static readonly byte[] Tagged = Encoding.ASCII.GetBytes(EndLine + "\r\n");
 
     /// <summary>Runs one input; throws when the reader crashed, looped, or disagreed with MailKit.</summary>
     internal static WireFuzzTarget.Outcome Run(byte[] untagged)
     {
         ArgumentNullException.ThrowIfNull(untagged);
-        if (HasTagLine(untagged))
+        var actual = Native(untagged, out var endedEarly);
+        if (actual is null || endedEarly)
         {
-            // A line with the command's own tag ends the command for either reader, and the replay gives MailKit
-            // another tag: not a reply both can be asked about. Declined, not compared.
-            return WireFuzzTarget.Outcome.Rejected;
-        }
-
-        var actual = Native(untagged);
-        if (actual is null)
-        {
+            // Rejected; or declined: a line of the input with the command's own tag ended the command, which it does
+            // for either reader, while the replay gives MailKit another tag, so there is nothing to compare.
             return WireFuzzTarget.Outcome.Rejected;
         }
 
@@ -161,22 +158,10 @@ internal static class WireBodyFuzzTarget
         return WireFuzzTarget.Outcome.Accepted;
     }
 
-    private static bool HasTagLine(byte[] bytes)
-    {
-        for (var i = 0; i + 2 < bytes.Length; i++)
-        {
-            if ((i == 0 || bytes[i - 1] == (byte)'\n') && bytes[i] == (byte)'W' && bytes[i + 1] == (byte)'1' && bytes[i + 2] == (byte)' ')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The whole-message path over the input and the tagged OK: the messages in UID order, or null when rejected.</summary>
-    internal static List<MailMessageContent>? Native(byte[] untagged)
+    internal static List<MailMessageContent>? Native(byte[] untagged, out bool endedEarly)
     {
+        endedEarly = false;
         var bytes = new byte[untagged.Length + Tagged.Length];
         untagged.CopyTo(bytes, 0);
         Tagged.CopyTo(bytes, untagged.Length);
@@ -195,6 +180,7 @@ internal static class WireBodyFuzzTarget
                 var response = reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
                 if (response.StartsWith("W1 "))
                 {
+                    endedEarly = response.ToText() != EndLine;
                     break;
                 }
 
