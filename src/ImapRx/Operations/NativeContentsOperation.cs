@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Reactive.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,9 +14,9 @@ namespace ImapRx.Operations;
 
 /// <summary>
 /// Whole messages (<c>MessageContents</c>, <c>GetMessageContentsAsync</c>, <c>EnumerateMessageContentsAsync</c>) on
-/// the native reader. A pooled MailKit connection opens the folder, checks UIDVALIDITY and looks the UIDs up; then
-/// the bulk session of <see cref="NativeFetchOperation.BulkConnection"/> (a counted pool slot, EXAMINE: nothing is
-/// marked read) runs <c>UID FETCH set (UID BODY.PEEK[])</c> batch after batch. Each message's bytes are copied once,
+/// the native reader. <see cref="NativePlanner"/> plans it (on the first bulk session where it can); then the bulk
+/// sessions of <see cref="NativeFetchOperation.BulkConnection"/> (counted pool slots, EXAMINE: nothing is marked read)
+/// run <c>UID FETCH set (UID BODY.PEEK[])</c> batch after batch. Each message's bytes are copied once,
 /// from the reader's buffer into an array of their own (<see cref="WireSummary.RawMessage"/>), which the
 /// <see cref="MailMessageContent"/> wraps as is. A batch the reader rejects is fetched again through MailKit's
 /// <c>GetStreamsAsync</c> (counted in <c>native_fallbacks</c>, logged once per fetch), so the bytes, their order and
@@ -72,37 +71,15 @@ internal sealed class NativeContentsOperation
 
     private async Task RunAsync(FetchProgress progress, IObserver<IReadOnlyList<MailMessageContent>> observer, CancellationToken cancellationToken)
     {
-        NativeFetchOperation.BulkConnection? planner = null;
-        (List<uint> Uids, uint UidValidity)? plan = null;
-        var planned = NativePlanner.Outcome.NotHere;
-        if (NativePlanner.Applies(_folder, _options))
-        {
-            planner = new NativeFetchOperation.BulkConnection(_context, _folder, progress.UidValidity);
-            var (outcome, found, _, mailbox) = await NativePlanner.PlanAsync(planner, _options, progress, cancellationToken).ConfigureAwait(false);
-            planned = outcome;
-            if (outcome == NativePlanner.Outcome.Planned)
-            {
-                plan = (found!, mailbox!.UidValidity);
-            }
-            else
-            {
-                planner = null;
-            }
-        }
-
-        if (planned == NativePlanner.Outcome.NotHere)
-        {
-            plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
-        }
-
+        var plan = await NativePlanner.PlanAsync(_context, _folder, _options, progress, cancellationToken).ConfigureAwait(false);
         if (plan is null)
         {
             return;
         }
 
-        var (uids, uidValidity) = plan.Value;
+        var (uids, uidValidity) = (plan.Uids, plan.UidValidity);
         await NativeBatchLoop.RunAsync(
-            planner,
+            plan.Planner,
             () => new NativeFetchOperation.BulkConnection(_context, _folder, uidValidity),
             NativeFetchOperation.Parallelism(_context, _options),
             uids,
@@ -113,43 +90,6 @@ internal sealed class NativeContentsOperation
             (offset, count, token) => FetchThroughMailKitAsync(uids, uidValidity, offset, count, token),
             _demand,
             cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>On a pooled MailKit connection: UIDVALIDITY and the UIDs still to deliver; null when there are none.</summary>
-    private async Task<(List<uint> Uids, uint UidValidity)?> PlanAsync(FetchProgress progress, CancellationToken cancellationToken)
-    {
-        var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var mailFolder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, null, cancellationToken).ConfigureAwait(false);
-            if (progress.UidValidity != 0 && progress.UidValidity != mailFolder.UidValidity)
-            {
-                throw new ImapUidValidityChangedException(_folder, progress.UidValidity, mailFolder.UidValidity);
-            }
-
-            progress.UidValidity = mailFolder.UidValidity;
-            if (mailFolder.Count == 0 || (_options.Limit is { } limit && progress.Delivered >= limit))
-            {
-                return null;
-            }
-
-            var uids = await FetchBatches.UidsAsync(mailFolder, _options, progress.LastUid, cancellationToken).ConfigureAwait(false);
-            if (_options.Limit is { } max)
-            {
-                uids = uids.Take(max - progress.Delivered).ToList();
-            }
-
-            return uids.Count == 0 ? null : (uids, mailFolder.UidValidity);
-        }
-        catch (Exception ex)
-        {
-            lease.Fail(ex);
-            throw;
-        }
-        finally
-        {
-            await lease.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     /// <summary>One batch on the bulk session, in UID order; null when the reader rejected it.</summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Reactive.Linq;
 using System.Text;
 using System.Threading;
@@ -9,7 +8,6 @@ using System.Threading.Tasks;
 using ImapRx.Fetching;
 using ImapRx.Internal;
 using ImapRx.Model;
-using ImapRx.Pooling;
 using ImapRx.Resilience;
 using ImapRx.Wire;
 using MailKit;
@@ -17,10 +15,9 @@ using MailKit;
 namespace ImapRx.Operations;
 
 /// <summary>
-/// The header fetch (<c>Messages</c>/<c>MessageBatches</c>) on the native reader. A pooled MailKit connection does
-/// what needs MailKit's folder model: open the folder, check UIDVALIDITY, look the UIDs up, classify the folder.
-/// Then a bulk connection on a counted pool slot (<see cref="WireSession"/>) EXAMINEs the folder, checks
-/// UIDVALIDITY again, and reads batch after batch with UID FETCH, parsed by <see cref="WireFetchParser"/>. A batch
+/// The header fetch (<c>Messages</c>/<c>MessageBatches</c>) on the native reader. <see cref="NativePlanner"/> plans it
+/// (on the first bulk session where it can); bulk connections on counted pool slots (<see cref="WireSession"/>)
+/// EXAMINE the folder, check UIDVALIDITY, and read batch after batch with UID FETCH, parsed by <see cref="WireFetchParser"/>. A batch
 /// the reader rejects is fetched again through MailKit (counted, logged once) and never returned differently.
 /// Resumes after the last UID delivered when a connection drops; disposing cancels the fetch and closes the socket.
 /// </summary>
@@ -75,37 +72,14 @@ internal sealed class NativeFetchOperation
 
     private async Task RunAsync(FetchProgress progress, IObserver<IReadOnlyList<MailMessageInfo>> observer, CancellationToken cancellationToken)
     {
-        BulkConnection? planner = null;
-        Plan? plan = null;
-        var planned = NativePlanner.Outcome.NotHere;
-        if (NativePlanner.Applies(_folder, _options))
-        {
-            planner = new BulkConnection(_context, _folder, progress.UidValidity);
-            var (outcome, uids, listed, mailbox) = await NativePlanner.PlanAsync(planner, _options, progress, cancellationToken).ConfigureAwait(false);
-            planned = outcome;
-            if (outcome == NativePlanner.Outcome.Planned)
-            {
-                var folderType = FolderTypeClassifier.Classify(listed!.Attributes, listed.Name, listed.Delimiter);
-                plan = new Plan(uids!, mailbox!.UidValidity, listed.Name, folderType, mailbox.HasModSeq);
-            }
-            else
-            {
-                planner = null;
-            }
-        }
-
-        if (planned == NativePlanner.Outcome.NotHere)
-        {
-            plan = await PlanAsync(progress, cancellationToken).ConfigureAwait(false);
-        }
-
+        var plan = await NativePlanner.PlanAsync(_context, _folder, _options, progress, cancellationToken).ConfigureAwait(false);
         if (plan is null)
         {
             return;
         }
 
         await NativeBatchLoop.RunAsync(
-            planner,
+            plan.Planner,
             () => new BulkConnection(_context, _folder, plan.UidValidity),
             Parallelism(_context, _options),
             plan.Uids,
@@ -118,47 +92,8 @@ internal sealed class NativeFetchOperation
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>On a pooled MailKit connection: UIDVALIDITY, the UIDs still to deliver, the folder's kind.</summary>
-    private async Task<Plan?> PlanAsync(FetchProgress progress, CancellationToken cancellationToken)
-    {
-        var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var mailFolder = await lease.OpenFolderAsync(_folder, FolderAccess.ReadOnly, null, cancellationToken).ConfigureAwait(false);
-            if (progress.UidValidity != 0 && progress.UidValidity != mailFolder.UidValidity)
-            {
-                throw new ImapUidValidityChangedException(_folder, progress.UidValidity, mailFolder.UidValidity);
-            }
-
-            progress.UidValidity = mailFolder.UidValidity;
-            if (mailFolder.Count == 0 || (_options.Limit is { } limit && progress.Delivered >= limit))
-            {
-                return null;
-            }
-
-            var uids = await FetchBatches.UidsAsync(mailFolder, _options, progress.LastUid, cancellationToken).ConfigureAwait(false);
-            if (_options.Limit is { } max)
-            {
-                uids = uids.Take(max - progress.Delivered).ToList();
-            }
-
-            return uids.Count == 0
-                ? null
-                : new Plan(uids, mailFolder.UidValidity, mailFolder.FullName, FolderTypeClassifier.Classify(mailFolder), mailFolder.Supports(FolderFeature.ModSequences));
-        }
-        catch (Exception ex)
-        {
-            lease.Fail(ex);
-            throw;
-        }
-        finally
-        {
-            await lease.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
     /// <summary>One batch on the bulk connection; null when the reader rejected it.</summary>
-    private async Task<List<MailMessageInfo>?> FetchNativeAsync(WireSession session, Plan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
+    private async Task<List<MailMessageInfo>?> FetchNativeAsync(WireSession session, NativePlan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
     {
         if (plan.HasModSeq && !session.HasModSeq)
         {
@@ -201,7 +136,7 @@ internal sealed class NativeFetchOperation
     /// The batch as today's path fetches it: MailKit's FetchAsync, mapped by <see cref="MessageMapper"/>, a message
     /// MailKit cannot read narrowed down and read another way (<see cref="SummaryReader"/>).
     /// </summary>
-    private async Task<List<MailMessageInfo>> FetchThroughMailKitAsync(Plan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
+    private async Task<List<MailMessageInfo>> FetchThroughMailKitAsync(NativePlan plan, int offset, int count, FetchProgress progress, CancellationToken cancellationToken)
     {
         var lease = await _context.Pool.LeaseAsync(_context.Account, cancellationToken).ConfigureAwait(false);
         LeaseFolderConnection? connection = null;
@@ -269,8 +204,6 @@ internal sealed class NativeFetchOperation
 
         return text.ToString();
     }
-
-    private sealed record Plan(List<uint> Uids, uint UidValidity, string FolderName, MailFolderType FolderType, bool HasModSeq);
 
     /// <summary>The bulk session and its pool slot, opened on first use.</summary>
     internal sealed class BulkConnection
