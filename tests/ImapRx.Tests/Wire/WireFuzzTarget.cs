@@ -61,35 +61,14 @@ internal static class WireFuzzTarget
 
     /// <summary>
     /// The native path as the bulk session runs it (reader, batch, mapper) over the input and the tagged OK: the
-    /// infos in UID order, or null when it rejected. Every response the reader returns consumes its CRLF, so a
-    /// reader that makes progress returns at most half as many responses as there are bytes: more is a loop.
+    /// infos in UID order, or null when it rejected (a loop throws, see <see cref="ReadToTag"/>).
     /// </summary>
     internal static List<MailMessageInfo>? Native(byte[] untagged)
     {
-        var bytes = new byte[untagged.Length + Tagged.Length];
-        untagged.CopyTo(bytes, 0);
-        Tagged.CopyTo(bytes, untagged.Length);
-        var reader = new WireResponseReader(new MemoryStream(bytes), initialBufferBytes: 16);
         var batch = new WireFetchBatch();
-        var bound = bytes.Length / 2;
         try
         {
-            for (var reads = 0; ; reads++)
-            {
-                if (reads > bound)
-                {
-                    throw new WireFuzzFailure($"the reader returned more than {bound} responses from {bytes.Length} bytes: it loops");
-                }
-
-                var response = reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                if (response.StartsWith("W1 "))
-                {
-                    break;
-                }
-
-                batch.Add(response);
-            }
-
+            ReadToTag(untagged, Tagged, batch);
             if (batch.RejectedBecause is not null)
             {
                 return null;
@@ -103,6 +82,37 @@ internal static class WireFuzzTarget
         catch (Exception ex) when (ex is WireProtocolException or WireRejectedException)
         {
             return null; // the session falls back to MailKit (or reconnects, for a broken stream)
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="untagged"/> and then <paramref name="tagged"/> as the bulk session does (a 16-byte first
+    /// buffer, so every growth and compaction path runs), handing each response before the first one tagged W1 to
+    /// <paramref name="batch"/>; returns that tagged response's text. Every response the reader returns consumes its
+    /// CRLF, so a reader that makes progress returns at most half as many responses as there are bytes: more is a
+    /// loop (<see cref="WireFuzzFailure"/>). The reader's own exceptions pass through.
+    /// </summary>
+    internal static string ReadToTag(byte[] untagged, byte[] tagged, WireFetchBatch batch)
+    {
+        var bytes = new byte[untagged.Length + tagged.Length];
+        untagged.CopyTo(bytes, 0);
+        tagged.CopyTo(bytes, untagged.Length);
+        var reader = new WireResponseReader(new MemoryStream(bytes), initialBufferBytes: 16);
+        var bound = bytes.Length / 2;
+        for (var reads = 0; ; reads++)
+        {
+            if (reads > bound)
+            {
+                throw new WireFuzzFailure($"the reader returned more than {bound} responses from {bytes.Length} bytes: it loops");
+            }
+
+            var response = reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            if (response.StartsWith("W1 "))
+            {
+                return response.ToText();
+            }
+
+            batch.Add(response);
         }
     }
 }
@@ -162,31 +172,10 @@ internal static class WireBodyFuzzTarget
     internal static List<MailMessageContent>? Native(byte[] untagged, out bool endedEarly)
     {
         endedEarly = false;
-        var bytes = new byte[untagged.Length + Tagged.Length];
-        untagged.CopyTo(bytes, 0);
-        Tagged.CopyTo(bytes, untagged.Length);
-        var reader = new WireResponseReader(new MemoryStream(bytes), initialBufferBytes: 16);
         var batch = new WireFetchBatch(keepRawMessage: true);
-        var bound = bytes.Length / 2;
         try
         {
-            for (var reads = 0; ; reads++)
-            {
-                if (reads > bound)
-                {
-                    throw new WireFuzzFailure($"the reader returned more than {bound} responses from {bytes.Length} bytes: it loops");
-                }
-
-                var response = reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                if (response.StartsWith("W1 "))
-                {
-                    endedEarly = response.ToText() != EndLine;
-                    break;
-                }
-
-                batch.Add(response);
-            }
-
+            endedEarly = WireFuzzTarget.ReadToTag(untagged, Tagged, batch) != EndLine;
             return ImapRx.Operations.NativeContentsOperation.ToContents(batch, "INBOX", WireHarness.UidValidity, out _);
         }
         catch (Exception ex) when (ex is WireProtocolException or WireRejectedException)
