@@ -15,7 +15,8 @@ namespace ImapRx.Tests.Operations;
 /// The native reader with <see cref="FetchOptions.MaxParallelism"/> above 1: several bulk sessions read batches
 /// side by side, and the batches still come out in UID order, each message once, equal to the MailKit path's.
 /// </summary>
-[Collection(DovecotToolsCollection.Name)]
+// In the collection of the other native-reader tests: some of them count the reader's process-wide metrics exactly.
+[Collection(DovecotCollection.Name)]
 public sealed class NativeParallelFetchTests(DovecotFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
