@@ -117,6 +117,13 @@ public sealed class FaultProxyForwardingTests
         Assert.Equal(100 * 8192, proxy.BytesFromServer);
         await proxy.WaitForEventAsync(e => e.Kind == FaultEventKind.ConnectionClosed && proxy.ActiveConnections == 0, timeout.Token);
 
+        // A connection counts itself out before it records its close, so another's close can see none active while
+        // the last record is still on its way: wait for the records themselves (until the test's patience runs out).
+        while (proxy.CountEvents(FaultEventKind.ConnectionClosed) < 100 && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.Equal(100, proxy.CountEvents(FaultEventKind.ConnectionOpened));
         Assert.Equal(100, proxy.CountEvents(FaultEventKind.ConnectionClosed));
     }
