@@ -49,6 +49,15 @@ pester() { echo "$pester_line" | grep -oE "[0-9]+ $1" | grep -oE '[0-9]+' || ech
 # dotnet test's summaries: "Total tests: N" then "     Passed: N", "     Failed: N", "    Skipped: N" (absent when 0);
 # Pester's counts are added to them.
 # One summary per test project (ImapRx.Tests, ImapRx.Orleans.Tests): add them all up.
+# Every failed test by name with its first line of error, last, where a reader of only the tail sees them all.
+failed_list=$(awk '/^  Failed [A-Za-z]/ { name = $0; sub(/^  Failed /, "", name); sub(/ \[[^]]*\]$/, "", name); want = 1; next }
+  want && /Error Message:/ { getline; sub(/^ +/, ""); print "  " name ": " substr($0, 1, 300); want = 0 }' "$log")
+pester_failed=$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *\[-\] ' | sed -E 's/^ */  Pester: /')
+if [ -n "$failed_list$pester_failed" ]; then
+  echo "Failed tests:"
+  [ -n "$failed_list" ] && echo "$failed_list"
+  [ -n "$pester_failed" ] && echo "$pester_failed"
+fi
 count() { grep -E "^ +$1: +[0-9]+$" "$log" | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }'; }
 if grep -qE '^Total tests: +[0-9]+' "$log"; then
   echo "$(( $(count Passed) + $(pester passed) )) passed, $(( $(count Failed) + $(pester failed) )) failed, $(( $(count Skipped) + $(pester skipped) )) skipped"
