@@ -89,7 +89,7 @@ public sealed class FetchOptions
     /// <summary>
     /// Opt in to ImapRx's own FETCH reader for header fetches (<see cref="Bodies"/> = <see cref="BodyFetchMode.None"/>)
     /// and whole-message fetches (<c>MessageContents</c>): bulk sessions of its own, counted against the pool, plan the
-    /// fetch (unless <see cref="Where"/> or <see cref="Uids"/> is set) and read it, up to <see cref="MaxParallelism"/>
+    /// fetch (unless <see cref="Where"/> is set) and read it, up to <see cref="MaxParallelism"/>
     /// side by side, instead of MailKit's reader. The result is the same (a batch the reader cannot prove it
     /// understood is fetched again through MailKit). Off by default until it has run as the default through the
     /// whole test suite.

@@ -153,15 +153,22 @@ internal static class FetchBatches
         }
         else if (options.Uids is { } wanted)
         {
-            uids = wanted;
+            return WantedUids(wanted, afterUid);
         }
         else
         {
             return await FolderQueries.UidsAfterAsync(folder, afterUid, cancellationToken).ConfigureAwait(false);
         }
 
-        return uids.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList();
+        return WantedUids(uids, afterUid);
     }
+
+    /// <summary>
+    /// A UID list as a fetch reads it: those above <paramref name="afterUid"/> (the last delivered), once each,
+    /// ascending. UIDs the folder does not hold are not looked up: the FETCH simply returns nothing for them.
+    /// </summary>
+    internal static List<uint> WantedUids(IEnumerable<uint> uids, uint afterUid)
+        => uids.Where(u => u > afterUid).Distinct().OrderBy(u => u).ToList();
 
     /// <summary>
     /// One batch of summaries through MailKit (and the bodies, when asked for), in the order the server sent them;

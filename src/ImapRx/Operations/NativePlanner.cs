@@ -22,11 +22,12 @@ internal sealed record NativePlan(List<uint> Uids, uint UidValidity, string Fold
 /// Plans a native fetch (headers, <see cref="NativeFetchOperation"/>; whole messages, <see cref="NativeContentsOperation"/>),
 /// on its first bulk session where it can: <c>LIST</c> (the folder's server name and attributes), <c>EXAMINE</c>
 /// (UIDVALIDITY, checked against the first attempt's; the message count; mod-sequences) and <c>UID SEARCH</c> for the
-/// UIDs after the last one delivered. The folder is then opened once, on the session that goes on to read the first
-/// batch, instead of on a pooled MailKit connection first and the bulk session again: on a big Maildir folder each
-/// open is a directory scan on the server (see docs/benchmarks.md). A fetch with a search (<see cref="FetchOptions.Where"/>)
-/// or a UID list, a folder LIST cannot name exactly (a wildcard in the name, no such folder), or a search answer the
-/// reader will not expand, is planned on a pooled MailKit connection, whose answer (or error) is then the answer.
+/// UIDs after the last one delivered (a <see cref="FetchOptions.Uids"/> list needs no search: it is read as given).
+/// The folder is then opened once, on the session that goes on to read the first batch, instead of on a pooled
+/// MailKit connection and again on the bulk session: on a big Maildir folder each open is a directory scan on the
+/// server (see docs/benchmarks.md). A fetch with a search (<see cref="FetchOptions.Where"/>), a folder LIST cannot
+/// name exactly (a wildcard in the name, no such folder), or a search answer the reader will not expand, is planned
+/// on a pooled MailKit connection, whose answer (or error) is then the answer.
 /// </summary>
 internal static class NativePlanner
 {
@@ -51,7 +52,7 @@ internal static class NativePlanner
 
     /// <summary>True when a fetch can be planned on the bulk session at all.</summary>
     private static bool CanPlanOnBulk(string folder, FetchOptions options)
-        => options.WhereCriteria is null && options.Uids is null && folder.IndexOf('%') < 0 && folder.IndexOf('*') < 0;
+        => options.WhereCriteria is null && folder.IndexOf('%') < 0 && folder.IndexOf('*') < 0;
 
     /// <summary>
     /// Plans on <paramref name="bulk"/>. Planned with a plan: the session stays open for the batch loop. Planned
@@ -82,15 +83,23 @@ internal static class NativePlanner
             }
 
             List<uint> uids;
-            try
+            if (options.Uids is { } wanted)
             {
-                uids = await session.SearchUidsAfterAsync(progress.LastUid, mailbox.Exists, cancellationToken).ConfigureAwait(false);
+                // A UID list is read as the MailKit path reads it: no search, the FETCH skips UIDs the folder lacks.
+                uids = FetchBatches.WantedUids(wanted, progress.LastUid);
             }
-            catch (WireRejectedException)
+            else
             {
-                // An answer this reader will not expand (more UIDs than messages): MailKit plans instead.
-                await bulk.CloseAsync().ConfigureAwait(false);
-                return (false, null);
+                try
+                {
+                    uids = await session.SearchUidsAfterAsync(progress.LastUid, mailbox.Exists, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WireRejectedException)
+                {
+                    // An answer this reader will not expand (more UIDs than messages): MailKit plans instead.
+                    await bulk.CloseAsync().ConfigureAwait(false);
+                    return (false, null);
+                }
             }
 
             uids = Limited(uids, options, progress);

@@ -236,7 +236,7 @@ public sealed class NativeParallelFetchTests(DovecotFixture fixture)
         var all = await client.GetMessagesAsync(SandboxFolders.Inbox, new FetchOptions { BatchSize = 80 });
         var subject = all[17].Subject!.Split(' ')[0];
 
-        // A search and a UID list are planned on MailKit (the search language is its); the rest on the bulk session.
+        // A search is planned on MailKit (the search language is its); a UID list, a SinceUid and a Limit on the bulk session.
         foreach (var options in new[]
         {
             new FetchOptions { Where = $"SUBJECT \"{subject}\"", BatchSize = 4 },
